@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import { readPassword } from '../src/cli/secrets.js';
+import { UsageError } from '../src/errors.js';
+import {
+  ConfigError,
+  DEFAULT_LISTEN,
+  type EmulatorConfig,
+  parsePlugFlag,
+  validateConfig,
+} from './config.js';
+import { ConsoleView } from './console-view.js';
+import { logEvents } from './log.js';
+import { WtiEmulator } from './wti-emulator.js';
+
+/** `fencekit emulate`: flags as commander parsed them. */
+export interface EmulateFlags {
+  model?: string;
+  listen?: string;
+  telnet?: boolean;
+  password?: string;
+  passwordFile?: string;
+  plug?: string[];
+  serial?: string;
+  baud?: string;
+  state?: string;
+  config?: string;
+  bootDelay?: string;
+  idleTimeout?: string;
+  siteId?: string;
+  console?: boolean;
+}
+
+/** The built-in demo password of emulator/default-config.json, the only one ever printed. */
+const DEMO_PASSWORD = 'changeme';
+
+function number(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} '${value}' is not a number ≥ 0`);
+  return n;
+}
+
+export function buildConfig(flags: EmulateFlags): { config: EmulatorConfig; overrides: Partial<EmulatorConfig> } {
+  let fromFile: Partial<EmulatorConfig> = {};
+  if (flags.config) {
+    let text: string;
+    try {
+      text = fs.readFileSync(flags.config, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read the config file ${flags.config}: ${(err as Error).message}`);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`config file ${flags.config} is not valid JSON: ${(err as Error).message}`);
+    }
+    fromFile = validateConfig(raw, flags.config);
+  }
+  const wiring = validateConfig(
+    stripUndefined({
+      model: flags.model,
+      listen: flags.telnet === false ? null : flags.listen,
+      serial: flags.serial,
+      baud: number('--baud', flags.baud),
+      state: flags.state,
+      console: flags.console,
+    }),
+    'command line',
+  );
+  const overrides = stripUndefined({
+    password: readPassword(flags),
+    plugs: flags.plug?.map(parsePlugFlag),
+    bootDelay: number('--boot-delay', flags.bootDelay),
+    idleTimeout: number('--idle-timeout', flags.idleTimeout),
+    siteId: flags.siteId,
+  }) as Partial<EmulatorConfig>;
+  const config: EmulatorConfig = {
+    model: 'ips800',
+    listen: DEFAULT_LISTEN,
+    ...fromFile,
+    ...wiring,
+  };
+  if (config.listen === null && !config.serial) {
+    throw new UsageError('nothing to serve: give --listen or --serial');
+  }
+  return { config, overrides };
+}
+
+function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Start, print how to connect, run until SIGINT/SIGTERM. */
+export async function runEmulate(flags: EmulateFlags): Promise<void> {
+  let built: ReturnType<typeof buildConfig>;
+  let emulator: WtiEmulator;
+  try {
+    built = buildConfig(flags);
+    emulator = await WtiEmulator.start(built);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
+  const { config } = built;
+  const device = emulator.device;
+  const lines: string[] = [];
+  if (emulator.telnet) {
+    const a = emulator.telnet.address;
+    lines.push(`listening on ${a.address}:${a.port} (telnet, ${device.personality.product} ${device.personality.firmware}, model ${config.model})`);
+    const pw = device.systemPassword === null ? null : device.systemPassword === DEMO_PASSWORD ? DEMO_PASSWORD : '<password>';
+    lines.push(`  connect:  telnet ${a.address} ${a.port}`);
+    lines.push(`  fence:    fence_wti -a ${a.address} -u ${a.port}${pw ? ` -p ${pw}` : ''} -o list`);
+    if (a.port === 23) lines.push(`  stonith:  stonith -t wti_nps ipaddr=${a.address} password=${pw ?? '<password>'} -l`);
+  }
+  if (emulator.serial) lines.push(`listening on ${config.serial} (serial, ${config.baud ?? 9600} baud)`);
+  if (device.systemPassword === null) {
+    lines.push('  note: no system password is set; cluster-glue wti_nps needs one (--password, --password-file or FENCEKIT_PASSWORD)');
+  }
+  if (config.state) lines.push(`  state:    ${config.state}`);
+
+  const onTerminal = config.console ?? Boolean(process.stdout.isTTY);
+  let stopOutput: () => void;
+  if (onTerminal) {
+    const view = new ConsoleView(device, emulator.bus, process.stdout, [...lines, '  Ctrl-C stops the emulator.']);
+    view.start();
+    stopOutput = () => view.stop();
+  } else {
+    process.stdout.write(`${lines.join('\n')}\n`);
+    stopOutput = logEvents(emulator.bus);
+  }
+
+  await new Promise<void>((resolve) => {
+    const shutdown = () => {
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      resolve();
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+  await emulator.stop();
+  stopOutput();
+  if (!onTerminal) process.stdout.write('stopped\n');
+}

@@ -1,0 +1,119 @@
+import type { PlugState } from './events.js';
+import { isWtiModel, NAME_MAX, type WtiModel } from './wti/personality.js';
+
+/**
+ * Emulator settings, as `--config FILE` holds them and as the command-line
+ * flags override them. Validated here so a typo fails at start, with the key named.
+ */
+export interface PlugConfig {
+  number: number;
+  name?: string | null;
+  password?: string | null;
+  /** Seconds. */
+  bootDelay?: number;
+  default?: PlugState;
+}
+
+export interface EmulatorConfig {
+  model: WtiModel;
+  /** HOST:PORT for telnet; null turns telnet off. */
+  listen: string | null;
+  password?: string | null;
+  siteId?: string | null;
+  plugs?: PlugConfig[];
+  /** Seconds, for every plug not given its own. */
+  bootDelay?: number;
+  serial?: string;
+  baud?: number;
+  state?: string;
+  /** Seconds without input before a session is dropped. */
+  idleTimeout?: number;
+  confirm?: boolean;
+  /** Show the live console view (default: when stdout is a terminal). */
+  console?: boolean;
+}
+
+export const DEFAULT_LISTEN = '127.0.0.1:2323';
+
+export class ConfigError extends Error {}
+
+/** `HOST:PORT`, `[::1]:PORT` or `:PORT` (host 127.0.0.1). */
+export function parseHostPort(text: string, what = 'address'): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text.trim());
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || !(port >= 0 && port <= 65535)) throw new ConfigError(`${what} '${text}' is not HOST:PORT`);
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+}
+
+/** `N=NAME` from --plug. */
+export function parsePlugFlag(text: string): PlugConfig {
+  const m = /^(\d+)=(.*)$/.exec(text);
+  if (!m) throw new ConfigError(`--plug '${text}' is not N=NAME`);
+  return { number: Number(m[1]), name: m[2] === '' ? null : m[2] };
+}
+
+export function validateConfig(raw: unknown, source: string): Partial<EmulatorConfig> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`${source}: expected a JSON object`);
+  }
+  const known = new Set([
+    'model', 'listen', 'password', 'siteId', 'plugs', 'bootDelay', 'serial', 'baud', 'state', 'idleTimeout', 'confirm', 'console',
+  ]);
+  const c = raw as Record<string, unknown>;
+  for (const key of Object.keys(c)) if (!known.has(key)) throw new ConfigError(`${source}: unknown setting '${key}'`);
+  const fail = (key: string, want: string) => {
+    throw new ConfigError(`${source}: '${key}' must be ${want}`);
+  };
+  if (c.model !== undefined && (typeof c.model !== 'string' || !isWtiModel(c.model))) fail('model', 'ips800 or nps');
+  if (c.listen !== undefined && c.listen !== null) {
+    if (typeof c.listen !== 'string') fail('listen', 'HOST:PORT or null');
+    parseHostPort(c.listen as string, `${source}: listen`);
+  }
+  for (const key of ['password', 'siteId', 'serial', 'state'] as const) {
+    if (c[key] !== undefined && c[key] !== null && typeof c[key] !== 'string') fail(key, 'a string');
+  }
+  for (const key of ['bootDelay', 'baud', 'idleTimeout'] as const) {
+    if (c[key] !== undefined && (typeof c[key] !== 'number' || (c[key] as number) < 0)) fail(key, 'a number ≥ 0');
+  }
+  for (const key of ['confirm', 'console'] as const) {
+    if (c[key] !== undefined && typeof c[key] !== 'boolean') fail(key, 'true or false');
+  }
+  if (c.plugs !== undefined) c.plugs = normalisePlugs(c.plugs, source);
+  return c as Partial<EmulatorConfig>;
+}
+
+/** Plugs as `{"1": "pete"}` or `[{"number": 1, "name": "pete", …}]`. */
+function normalisePlugs(raw: unknown, source: string): PlugConfig[] {
+  const list: unknown[] = Array.isArray(raw)
+    ? raw
+    : raw && typeof raw === 'object'
+      ? Object.entries(raw).map(([n, name]) => ({ number: Number(n), name }))
+      : [];
+  if (!Array.isArray(raw) && (raw === null || typeof raw !== 'object')) {
+    throw new ConfigError(`${source}: 'plugs' must be a list or an object`);
+  }
+  return list.map((p, i) => {
+    const where = `${source}: plugs[${i}]`;
+    if (!p || typeof p !== 'object') throw new ConfigError(`${where} must be an object`);
+    const plug = p as Record<string, unknown>;
+    if (!Number.isInteger(plug.number) || (plug.number as number) < 1) {
+      throw new ConfigError(`${where}: 'number' must be a plug number`);
+    }
+    if (plug.name !== undefined && plug.name !== null && typeof plug.name !== 'string') {
+      throw new ConfigError(`${where}: 'name' must be a string`);
+    }
+    if (plug.default !== undefined && plug.default !== 'ON' && plug.default !== 'OFF') {
+      throw new ConfigError(`${where}: 'default' must be ON or OFF`);
+    }
+    return plug as unknown as PlugConfig;
+  });
+}
+
+export function checkPlugNames(plugs: PlugConfig[], plugCount: number): void {
+  for (const p of plugs) {
+    if (p.number > plugCount) throw new ConfigError(`plug ${p.number} does not exist: the unit has ${plugCount}`);
+    if (p.name && p.name.length > NAME_MAX) {
+      throw new ConfigError(`plug ${p.number}: name '${p.name}' is longer than ${NAME_MAX} characters`);
+    }
+  }
+}

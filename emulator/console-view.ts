@@ -1,0 +1,65 @@
+import { describeEvent, type EventBus } from './events.js';
+import { banner } from './wti/screens.js';
+import type { WtiDevice } from './wti/wti-device.js';
+
+/**
+ * The live view shown when the emulator runs on a terminal: the plug table and
+ * the last events, redrawn as they happen (at most every 50 ms).
+ */
+export class ConsoleView {
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly device: WtiDevice,
+    private readonly bus: EventBus,
+    private readonly out: NodeJS.WriteStream,
+    private readonly header: string[],
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.bus.subscribe(() => this.schedule());
+    this.out.on('resize', () => this.schedule());
+    this.draw();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    clearTimeout(this.timer);
+    this.draw();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.draw();
+    }, 50);
+  }
+
+  render(): string {
+    const rows = this.device.bank.all().map((o) => {
+      const state = o.state === 'ON' ? '\x1b[32mON \x1b[0m' : '\x1b[31mOFF\x1b[0m';
+      return `  ${String(o.number).padStart(2)}  ${(o.name ?? '(undefined)').padEnd(16)}  ${state}  ${String(o.bootDelayMs / 1000).padStart(4)} s`;
+    });
+    const events = this.bus
+      .recent(Math.max(3, (this.out.rows ?? 24) - rows.length - this.header.length - 8))
+      .map((e) => `  ${e.time.toISOString().slice(11, 23)}  ${describeEvent(e)}`);
+    return [
+      ...this.header,
+      '',
+      `  ${banner(this.device)}`,
+      '',
+      '  plug  name              state  delay',
+      ...rows,
+      '',
+      '  last events',
+      ...events,
+      '',
+    ].join('\n');
+  }
+
+  private draw(): void {
+    this.out.write(`\x1b[H\x1b[2J${this.render()}`);
+  }
+}

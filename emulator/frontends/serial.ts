@@ -1,0 +1,67 @@
+import type { Duplex } from 'node:stream';
+import type { EmulatorEvent } from '../events.js';
+import type { SessionFactory } from '../session.js';
+import { LineChannel } from './line-channel.js';
+
+/**
+ * The RS-232 set-up port: the same menu on a serial line. There is no
+ * connection to accept, so the line sleeps until someone types; the first
+ * keystroke (usually Enter) wakes it and the login starts. After /X or the
+ * idle timeout the line sleeps again. Serial terminals get echo, never of a password.
+ */
+export interface SerialPortLike extends Duplex {
+  open(callback?: (err: Error | null) => void): void;
+  close(callback?: (err: Error | null) => void): void;
+  readonly isOpen: boolean;
+}
+
+export interface SerialFrontendOptions {
+  path: string;
+  port: SerialPortLike;
+  makeSession: SessionFactory;
+  emit: (e: EmulatorEvent) => void;
+  idleTimeoutSeconds: () => number;
+}
+
+export class SerialFrontend {
+  private readonly channel: LineChannel;
+  private readonly origin: string;
+
+  constructor(private readonly opts: SerialFrontendOptions) {
+    this.origin = `serial ${opts.path}`;
+    this.channel = new LineChannel({
+      origin: this.origin,
+      write: (text) => {
+        if (this.opts.port.isOpen) this.opts.port.write(Buffer.from(text, 'latin1'));
+      },
+      hangUp: (reason) => this.opts.emit({ type: 'logout', origin: this.origin, reason }),
+      makeSession: opts.makeSession,
+      idleTimeoutSeconds: opts.idleTimeoutSeconds,
+    });
+    this.channel.echo = true;
+  }
+
+  async open(): Promise<void> {
+    const port = this.opts.port;
+    if (!port.isOpen) {
+      await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    }
+    port.on('error', () => {});
+    port.on('data', (chunk: Buffer) => {
+      if (this.channel.active) {
+        this.channel.feed(chunk);
+        return;
+      }
+      // Asleep: this keystroke only wakes the line.
+      this.channel.open();
+    });
+    this.opts.emit({ type: 'listening', frontEnd: 'serial', address: this.opts.path });
+  }
+
+  close(): Promise<void> {
+    this.channel.end();
+    const port = this.opts.port;
+    if (!port.isOpen) return Promise.resolve();
+    return new Promise((resolve) => port.close(() => resolve()));
+  }
+}

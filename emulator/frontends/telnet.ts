@@ -1,0 +1,114 @@
+import net from 'node:net';
+import { TelnetServerSide } from '../../src/telnet/server-side.js';
+import type { EmulatorEvent } from '../events.js';
+import type { SessionFactory } from '../session.js';
+import { LineChannel } from './line-channel.js';
+
+/**
+ * The telnet front-end: character-mode negotiation, echo, and the unit's
+ * single-session lock. While `maxSessions` connections are open, a new one is
+ * accepted and closed at once, as the WTI manual describes a busy unit.
+ */
+export interface TelnetFrontendOptions {
+  host: string;
+  port: number;
+  makeSession: SessionFactory;
+  emit: (e: EmulatorEvent) => void;
+  idleTimeoutSeconds: () => number;
+  maxSessions?: number;
+  /** A peer that stops reading while we owe it this many bytes is cut off. */
+  maxPendingOutput?: number;
+}
+
+export class TelnetFrontend {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private sessions = 0;
+
+  constructor(private readonly opts: TelnetFrontendOptions) {
+    this.server = net.createServer((socket) => this.accept(socket));
+    // A failing accept (EMFILE under a connection flood) must not take the emulator down.
+    this.server.on('error', () => {});
+  }
+
+  listen(): Promise<net.AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(this.opts.port, this.opts.host, () => {
+        this.server.off('error', onError);
+        const address = this.server.address() as net.AddressInfo;
+        this.opts.emit({ type: 'listening', frontEnd: 'telnet', address: `${address.address}:${address.port}` });
+        resolve(address);
+      });
+    });
+  }
+
+  get address(): net.AddressInfo {
+    return this.server.address() as net.AddressInfo;
+  }
+
+  close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: net.Socket): void {
+    const origin = `telnet ${socket.remoteAddress}:${socket.remotePort}`;
+    socket.on('error', () => {});
+    if (this.sessions >= (this.opts.maxSessions ?? 1)) {
+      this.opts.emit({ type: 'refused', origin, reason: 'another session is open' });
+      socket.destroy();
+      return;
+    }
+    this.sessions++;
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+
+    let released = false;
+    const release = (reason: string) => {
+      if (released) return;
+      released = true;
+      this.sessions--;
+      this.opts.emit({ type: 'logout', origin, reason });
+    };
+    const maxPending = this.opts.maxPendingOutput ?? 1 << 20;
+    const send = (bytes: Uint8Array) => {
+      if (socket.destroyed || !socket.writable) return;
+      socket.write(bytes);
+      if (socket.writableLength > maxPending) {
+        release('peer stopped reading');
+        socket.destroy();
+      }
+    };
+
+    const telnet = new TelnetServerSide({
+      send,
+      data: (bytes) => channel.feed(bytes),
+      optionChanged: () => {
+        channel.echo = telnet.echoing;
+      },
+    });
+    const channel = new LineChannel({
+      origin,
+      write: (text) => send(telnet.codec.encode(text)),
+      hangUp: (reason) => {
+        // Free the lock before the socket finishes closing: a client that logs out
+        // and reconnects at once must not find its own old session in the way.
+        release(reason);
+        socket.end();
+      },
+      makeSession: this.opts.makeSession,
+      idleTimeoutSeconds: this.opts.idleTimeoutSeconds,
+    });
+
+    socket.on('data', (chunk) => telnet.codec.feed(chunk));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      channel.end();
+      release('disconnected');
+    });
+    telnet.start();
+    channel.open();
+  }
+}

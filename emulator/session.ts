@@ -1,0 +1,23 @@
+/**
+ * The seam between front-ends (telnet, serial, SSH) and personalities (WTI
+ * menu, APC menu…). A front-end turns bytes into lines and hands them to a
+ * LineSession; the session answers through its Terminal.
+ */
+export interface Terminal {
+  /** Who is connected, for events: "telnet 127.0.0.1:40112", "serial /dev/ttyS0". */
+  readonly origin: string;
+  write(text: string): void;
+  /** The next line is a password: the front-end must not echo it. */
+  setSecret(on: boolean): void;
+  /** End the session (logout, too many wrong passwords). */
+  close(reason: string): void;
+}
+
+export interface LineSession {
+  start(): void;
+  input(line: string): void;
+  /** The line is gone; write nothing more. */
+  end(): void;
+}
+
+export type SessionFactory = (terminal: Terminal) => LineSession;

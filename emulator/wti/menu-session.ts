@@ -1,0 +1,361 @@
+import type { EmulatorEvent } from '../events.js';
+import type { SwitchAction } from '../model/outlet-bank.js';
+import { NAME_MAX } from './personality.js';
+import { resolvePlugList } from './plug-list.js';
+import { helpScreen, type MenuItem, menuScreen, statusScreen } from './screens.js';
+import type { LineSession, Terminal } from '../session.js';
+import type { Access, WtiDevice } from './wti-device.js';
+
+/**
+ * One session on the WTI menu, whichever front-end carries it. It reads whole
+ * lines, writes text, and knows nothing of sockets, serial lines or time.
+ */
+export interface MenuSessionOptions {
+  /** Wrong passwords before the unit hangs up [inferred: the real count is unknown]. */
+  maxLoginTries?: number;
+  /** Lines typed ahead while a command runs are kept, up to this many. */
+  maxQueuedLines?: number;
+}
+
+type Mode =
+  | { kind: 'login'; tries: number }
+  | { kind: 'command' }
+  | { kind: 'confirm'; then: () => void }
+  | { kind: 'menu'; title: string; items: () => MenuItem[] }
+  | { kind: 'menu-value'; title: string; items: () => MenuItem[]; item: MenuItem };
+
+const EOL = '\r\n';
+
+interface Command {
+  /** Needs the system password (plug-password users may only switch their plugs). */
+  admin?: boolean;
+  run(session: WtiMenuSession, args: string): void;
+}
+
+/** The command grammar: `/WORD args`, words case-insensitive. /SG is absent: the IPS-800 has no groups. */
+const COMMANDS: Record<string, Command> = {
+  S: { run: (s) => s.showStatus() },
+  H: { run: (s) => s.showHelp() },
+  G: { admin: true, run: (s) => s.openGeneralMenu() },
+  P: { admin: true, run: (s, args) => s.openPlugMenu(args) },
+  D: { admin: true, run: (s, args) => s.confirmThen(args, () => s.applyDefaults()) },
+  ON: { run: (s, args) => s.switchPlugs('on', args) },
+  OFF: { run: (s, args) => s.switchPlugs('off', args) },
+  BOOT: { run: (s, args) => s.switchPlugs('boot', args) },
+  BO: { run: (s, args) => s.switchPlugs('boot', args) },
+  X: { run: (s, args) => s.confirmThen(args, () => s.logout()) },
+};
+
+/** `3,y`, `3 ,Y`, `,y`: a trailing ",Y" answers the confirmation in advance. */
+function splitConfirmation(args: string): { rest: string; confirmed: boolean } {
+  const m = /^(.*?)\s*,\s*y\s*$/i.exec(args);
+  return m ? { rest: m[1] ?? '', confirmed: true } : { rest: args.trim(), confirmed: false };
+}
+
+export class WtiMenuSession implements LineSession {
+  private mode: Mode = { kind: 'login', tries: 0 };
+  private access: Access | null = null;
+  private readonly queue: string[] = [];
+  private busy = false;
+  private closed = false;
+  private readonly maxLoginTries: number;
+  private readonly maxQueuedLines: number;
+
+  constructor(
+    private readonly device: WtiDevice,
+    private readonly terminal: Terminal,
+    private readonly emit: (e: EmulatorEvent) => void,
+    opts: MenuSessionOptions = {},
+  ) {
+    this.maxLoginTries = opts.maxLoginTries ?? 3;
+    this.maxQueuedLines = opts.maxQueuedLines ?? 64;
+  }
+
+  private get text() {
+    return this.device.personality.text;
+  }
+
+  private get prompt(): string {
+    return this.device.personality.prompt;
+  }
+
+  start(): void {
+    if (this.device.open) {
+      this.grant({ mode: 'admin' });
+      return;
+    }
+    this.askPassword();
+  }
+
+  /** A whole line from the front-end. */
+  input(line: string): void {
+    if (this.closed) return;
+    if (this.queue.length >= this.maxQueuedLines) return;
+    this.queue.push(line);
+    this.pump();
+  }
+
+  /** The connection is gone: write nothing more. Running operations finish on the device. */
+  end(): void {
+    this.closed = true;
+    this.queue.length = 0;
+  }
+
+  private pump(): void {
+    while (!this.busy && !this.closed && this.queue.length > 0) {
+      this.handle(this.queue.shift() as string);
+    }
+  }
+
+  private write(text: string): void {
+    if (!this.closed) this.terminal.write(text);
+  }
+
+  private showPrompt(): void {
+    this.mode = { kind: 'command' };
+    this.write(this.prompt);
+  }
+
+  private handle(line: string): void {
+    const mode = this.mode;
+    switch (mode.kind) {
+      case 'login':
+        return this.checkPassword(line, mode.tries);
+      case 'command':
+        return this.command(line);
+      case 'confirm':
+        if (line.trim().toUpperCase() === 'Y') return mode.then();
+        this.write(`${EOL}${this.text.aborted}${EOL}`);
+        return this.showPrompt();
+      case 'menu':
+        return this.menuChoice(line, mode.title, mode.items);
+      case 'menu-value':
+        return this.menuValue(line, mode);
+    }
+  }
+
+  // --- login -------------------------------------------------------------
+
+  private askPassword(): void {
+    this.terminal.setSecret(true);
+    this.write(`${EOL}${this.text.passwordPrompt}`);
+  }
+
+  private checkPassword(password: string, tries: number): void {
+    this.terminal.setSecret(false);
+    const access = this.device.authenticate(password);
+    if (access) return this.grant(access);
+    this.emit({ type: 'login-failed', origin: this.terminal.origin });
+    this.write(`${EOL}${this.text.invalidPassword}${EOL}`);
+    if (tries + 1 >= this.maxLoginTries) {
+      this.closed = true;
+      this.terminal.close('too many wrong passwords');
+      return;
+    }
+    this.mode = { kind: 'login', tries: tries + 1 };
+    this.askPassword();
+  }
+
+  private grant(access: Access): void {
+    this.access = access;
+    this.emit({ type: 'login', origin: this.terminal.origin, mode: access.mode });
+    this.showStatus();
+  }
+
+  // --- commands ----------------------------------------------------------
+
+  private command(line: string): void {
+    const text = line.trim();
+    if (text === '') return this.showPrompt();
+    const m = /^\/([A-Za-z]+)(.*)$/.exec(text);
+    const command = m ? COMMANDS[(m[1] as string).toUpperCase()] : undefined;
+    if (!m || !command || (command.admin && this.access?.mode !== 'admin')) {
+      this.write(`${EOL}${this.text.invalidCommand}${EOL}`);
+      return this.showPrompt();
+    }
+    command.run(this, m[2] ?? '');
+  }
+
+  private visible(): ReadonlySet<number> | null {
+    return this.access?.mode === 'user' ? this.access.plugs : null;
+  }
+
+  showStatus(): void {
+    this.write(statusScreen(this.device, this.visible()));
+    this.showPrompt();
+  }
+
+  showHelp(): void {
+    this.write(helpScreen(this.device.personality));
+    this.showPrompt();
+  }
+
+  /** Ask "Sure? (Y/N):" unless confirmation is off or the command carried ",Y". */
+  confirmThen(args: string, then: () => void): void {
+    const { confirmed } = splitConfirmation(args);
+    if (!this.device.confirm || confirmed) return then();
+    this.mode = { kind: 'confirm', then };
+    this.write(`${EOL}${this.text.sure}`);
+  }
+
+  switchPlugs(action: SwitchAction, args: string): void {
+    const { rest } = splitConfirmation(args);
+    const visible = this.visible();
+    const plugs = this.device.bank.all().filter((o) => visible === null || visible.has(o.number));
+    const result = resolvePlugList(rest, plugs);
+    if ('error' in result) {
+      this.write(`${EOL}${this.text.invalidPlug}${EOL}`);
+      return this.showPrompt();
+    }
+    this.confirmThen(args, () => this.run(action, result.plugs));
+  }
+
+  /** Hold the prompt until the device has finished, boot delays included. */
+  private run(action: SwitchAction, plugs: number[]): void {
+    this.write(`${EOL}${this.text.processing}${EOL}`);
+    this.busy = true;
+    void this.device.bank.switch(plugs, action, this.terminal.origin).then(() => {
+      this.busy = false;
+      if (this.closed) return;
+      if (!this.device.automated) this.write(statusScreen(this.device, this.visible()));
+      this.showPrompt();
+      this.pump();
+    });
+  }
+
+  applyDefaults(): void {
+    this.write(`${EOL}${this.text.processing}${EOL}`);
+    this.device.bank.applyDefaults(this.terminal.origin);
+    this.showStatus();
+  }
+
+  logout(): void {
+    this.closed = true;
+    this.terminal.close('logout');
+  }
+
+  // --- /G and /P menus ---------------------------------------------------
+
+  openGeneralMenu(): void {
+    const d = this.device;
+    const t = this.text;
+    const by = this.terminal.origin;
+    const onOff = (v: boolean) => (v ? 'On' : 'Off');
+    const parseOnOff = (v: string): boolean | undefined =>
+      /^on$/i.test(v) ? true : /^off$/i.test(v) ? false : undefined;
+    const items = (): MenuItem[] => [
+      {
+        label: 'System Password',
+        show: () => (d.systemPassword === null ? t.undefinedValue : t.definedValue),
+        secret: true,
+        set: (v) => v.length <= NAME_MAX && (d.setGeneral({ systemPassword: v === '' ? null : v }, by), true),
+      },
+      {
+        label: 'Site ID',
+        show: () => d.siteId ?? t.undefinedValue,
+        set: (v) => v.length <= NAME_MAX && (d.setGeneral({ siteId: v === '' ? null : v }, by), true),
+      },
+      {
+        label: 'Command Confirmation',
+        show: () => onOff(d.confirm),
+        set: (v) => {
+          const on = parseOnOff(v);
+          return on !== undefined && (d.setGeneral({ confirm: on }, by), true);
+        },
+      },
+      {
+        label: 'Disconnect Timeout',
+        show: () => `${d.disconnectTimeout / 60} Min`,
+        set: (v) => {
+          const minutes = Number.parseInt(v, 10);
+          if (!(minutes >= 1 && minutes <= 30)) return false;
+          d.setGeneral({ disconnectTimeout: minutes * 60 }, by);
+          return true;
+        },
+      },
+      {
+        label: 'Automated Mode',
+        show: () => onOff(d.automated),
+        set: (v) => {
+          const on = parseOnOff(v);
+          return on !== undefined && (d.setGeneral({ automated: on }, by), true);
+        },
+      },
+    ];
+    this.showMenu(t.generalTitle, items);
+  }
+
+  openPlugMenu(args: string): void {
+    const n = Number(args.trim());
+    const outlet = /^\d+$/.test(args.trim()) ? this.device.bank.get(n) : undefined;
+    if (!outlet) {
+      this.write(`${EOL}${this.text.invalidPlug}${EOL}`);
+      return this.showPrompt();
+    }
+    const d = this.device;
+    const t = this.text;
+    const by = this.terminal.origin;
+    const items = (): MenuItem[] => [
+      {
+        label: 'Plug Name',
+        show: () => outlet.name ?? t.undefinedValue,
+        set: (v) => v.length <= NAME_MAX && (d.bank.configure(n, { name: v === '' ? null : v }, by), true),
+      },
+      {
+        label: 'Plug Password',
+        show: () => (d.plugPassword(n) === null ? t.undefinedValue : t.definedValue),
+        secret: true,
+        set: (v) => v.length <= NAME_MAX && (d.setPlugPassword(n, v === '' ? null : v, by), true),
+      },
+      {
+        label: 'Boot/Seq. Delay',
+        show: () => `${outlet.bootDelayMs / 1000} Secs`,
+        set: (v) => {
+          const seconds = Number.parseFloat(v);
+          if (!d.personality.delayChoices.includes(seconds)) return false;
+          d.bank.configure(n, { bootDelayMs: seconds * 1000 }, by);
+          return true;
+        },
+      },
+      {
+        label: 'Power Up Default',
+        show: () => outlet.powerUpDefault,
+        set: (v) => {
+          const value = v.trim().toUpperCase();
+          if (value !== 'ON' && value !== 'OFF') return false;
+          d.bank.configure(n, { powerUpDefault: value }, by);
+          return true;
+        },
+      },
+    ];
+    this.showMenu(t.plugTitle(n), items);
+  }
+
+  private showMenu(title: string, items: () => MenuItem[]): void {
+    this.mode = { kind: 'menu', title, items };
+    this.write(menuScreen(this.device.personality, title, items()));
+  }
+
+  private menuChoice(line: string, title: string, items: () => MenuItem[]): void {
+    const choice = line.trim();
+    if (choice === '') {
+      this.write(EOL);
+      return this.showPrompt();
+    }
+    const item = items()[Number(choice) - 1];
+    if (!/^\d+$/.test(choice) || !item) {
+      this.write(`${EOL}${this.text.invalidEntry}${EOL}`);
+      return this.showMenu(title, items);
+    }
+    this.mode = { kind: 'menu-value', title, items, item };
+    if (item.secret) this.terminal.setSecret(true);
+    this.write(`${EOL}${this.text.newValue(item.label)}`);
+  }
+
+  private menuValue(line: string, mode: Extract<Mode, { kind: 'menu-value' }>): void {
+    if (mode.item.secret) this.terminal.setSecret(false);
+    const value = mode.item.secret ? line : line.trim();
+    if (!mode.item.set(value)) this.write(`${EOL}${this.text.invalidEntry}${EOL}`);
+    this.showMenu(mode.title, mode.items);
+  }
+}

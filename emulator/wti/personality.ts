@@ -1,0 +1,133 @@
+/**
+ * What a WTI unit prints, as data. A personality is a firmware profile: its
+ * banner, prompt, messages, table layout and help. The menu session renders
+ * from it and never spells a device string itself, so a new profile is mostly
+ * a new entry here.
+ *
+ * Sources: ../shared/reference/wti-ips800.md. Strings the real clients match
+ * (Password:, " Power Switch", the prompt, "Processing - please wait", the
+ * table) are byte-exact there; the help text, the /G and /P menus and the
+ * error wordings are not known from a real IPS-800 and are marked [unverified].
+ */
+export interface WtiPersonality {
+  readonly id: string;
+  /** The firmware this profile follows, and how sure we are of it. */
+  readonly follows: string;
+  readonly product: string;
+  readonly firmware: string;
+  readonly siteLabel: string;
+  /** Spaces between the firmware version and the site label on the banner line. */
+  readonly bannerGap: string;
+  readonly prompt: string;
+  readonly plugCount: number;
+  /** Boot/sequence delays the /P menu offers, in seconds. */
+  readonly delayChoices: readonly number[];
+  readonly text: WtiTexts;
+  readonly help: readonly string[];
+}
+
+export interface WtiTexts {
+  passwordPrompt: string;
+  invalidPassword: string;
+  invalidCommand: string;
+  invalidPlug: string;
+  invalidEntry: string;
+  sure: string;
+  aborted: string;
+  processing: string;
+  undefinedValue: string;
+  definedValue: string;
+  generalTitle: string;
+  plugTitle: (plug: number) => string;
+  menuChoice: string;
+  newValue: (label: string) => string;
+}
+
+/** The /S table: titles and widths between the pipes (5 | 18 | 13 | 8 | 17 | 9), from the NPS v2.12 capture. */
+export const STATUS_COLUMNS = [
+  { title: 'Plug ', width: 5 },
+  { title: ' Name', width: 18 },
+  { title: ' Password', width: 13 },
+  { title: ' Status', width: 8 },
+  { title: ' Boot/Seq. Delay', width: 17 },
+  { title: ' Default', width: 9 },
+] as const;
+
+/** Longest plug name, plug password and site ID the unit stores [manual]. */
+export const NAME_MAX = 16;
+
+const commonTexts: WtiTexts = {
+  passwordPrompt: 'Password: ',
+  invalidPassword: 'Invalid password',
+  invalidCommand: 'Invalid Command',
+  invalidPlug: 'Invalid Plug', // [unverified]
+  invalidEntry: 'Invalid Entry', // [unverified]
+  sure: 'Sure? (Y/N): ',
+  aborted: 'Command Aborted', // [unverified]
+  // Lower-case "please": cluster-glue's wti_nps looks for "rocessing - please wait".
+  processing: 'Processing - please wait',
+  undefinedValue: '(undefined)',
+  definedValue: '(defined)', // [unverified]
+  generalTitle: 'GENERAL PARAMETERS:',
+  plugTitle: (plug) => `PLUG ${plug} PARAMETERS:`,
+  menuChoice: 'Enter selection, or press <Enter> to exit: ',
+  newValue: (label) => `Enter new ${label}: `,
+};
+
+/** [unverified] wording; it must contain neither a prompt ("PS>") nor "-----+", which clients key on. */
+const commonHelp = [
+  'PLUG CONTROL COMMANDS:',
+  '  /ON <n> [,Y]     Turn plug(s) on',
+  '  /OFF <n> [,Y]    Turn plug(s) off',
+  '  /BOOT <n> [,Y]   Boot plug(s): off, boot delay, on',
+  '  /D [,Y]          Set all plugs to their power-up defaults',
+  '',
+  'STATUS AND SET-UP:',
+  '  /S               Plug status',
+  '  /G               General parameters',
+  '  /P <n>           Plug parameters',
+  '  /H               This help screen',
+  '  /X [,Y]          Exit and disconnect',
+  '',
+  'PLUG LISTS <n>:',
+  '  3   plug number          1+3+4 or 1,3,4   several plugs',
+  '  1:4 range of plugs       *                all plugs',
+  '  web plug name            web*             name wildcard',
+  '',
+  'Append ,Y to skip the confirmation question.',
+];
+
+export const personalities = {
+  ips800: {
+    id: 'ips800',
+    follows: 'WTI IPS-800-CE v1.40h, as fence_wti and cluster-glue wti_nps drive it; table layout of NPS v2.12',
+    product: 'Internet Power Switch',
+    firmware: 'v1.40h',
+    siteLabel: 'Site ID',
+    bannerGap: '    ',
+    prompt: 'IPS> ',
+    plugCount: 8,
+    delayChoices: [0.5, 1, 2, 5, 10, 15, 30, 60],
+    text: commonTexts,
+    help: commonHelp,
+  },
+  nps: {
+    id: 'nps',
+    follows: 'WTI NPS-115/230 v2.12 (public capture of its banner and table)',
+    product: 'Network Power Switch',
+    firmware: 'v2.12',
+    siteLabel: 'Site',
+    bannerGap: '     ',
+    prompt: 'NPS> ',
+    plugCount: 8,
+    delayChoices: [0.5, 1, 2, 5, 10, 15, 30, 60],
+    text: commonTexts,
+    help: commonHelp,
+  },
+} as const satisfies Record<string, WtiPersonality>;
+
+export type WtiModel = keyof typeof personalities;
+
+export function isWtiModel(model: string): model is WtiModel {
+  return Object.hasOwn(personalities, model);
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { FencekitError } from '../errors.js';
+
+/**
+ * `fencekit`: one entry point, each subcommand loaded only when it runs, so
+ * that a quick command does not pay for the emulator's or a driver's imports.
+ */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const program = new Command('fencekit')
+  .description('Fence cluster nodes through power switches, and emulate the switches for tests')
+  .version(process.env.npm_package_version ?? '0.1.0')
+  .showHelpAfterError();
+
+program
+  .command('emulate')
+  .description('Run an emulated power switch (WTI IPS-800 by default) over telnet and/or a serial line')
+  .option('--model <model>', 'ips800 or nps (default: ips800)')
+  .option('--listen <host:port>', 'telnet address (default: 127.0.0.1:2323; port 23 needs root)')
+  .option('--no-telnet', 'serve no telnet (serial only)')
+  .option('--password <password>', 'system password (prefer --password-file or FENCEKIT_PASSWORD)')
+  .option('--password-file <file>', 'read the system password from a file')
+  .option('--plug <n=name>', 'name a plug, e.g. --plug 5=mclaws (repeatable)', collect)
+  .option('--serial <path>', 'serve the menu on this serial device too, e.g. /dev/ttyS0')
+  .option('--baud <rate>', 'serial baud rate (default: 9600)')
+  .option('--state <file>', 'keep plug names and states in this file across restarts')
+  .option('--config <file>', 'JSON file with the same settings (flags win)')
+  .option('--boot-delay <seconds>', 'boot/sequence delay of every plug (default: 0.5)')
+  .option('--idle-timeout <seconds>', 'drop a session idle this long (default: 300)')
+  .option('--site-id <text>', 'site ID shown on the banner')
+  .option('--console', 'show the live plug table (default on a terminal)')
+  .option('--no-console', 'print one log line per event on stderr instead')
+  .action(async (flags) => {
+    const { runEmulate } = await import('../../emulator/cli-emulate.js');
+    await runEmulate(flags);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof FencekitError) {
+    process.stderr.write(`fencekit: ${err.message}\n`);
+    process.exit(err.code === 'EUSAGE' ? 64 : 1);
+  }
+  process.stderr.write(`fencekit: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(70);
+});

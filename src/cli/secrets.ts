@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import { UsageError } from '../errors.js';
+
+/**
+ * Where a password comes from, so that it never has to sit on a command line
+ * (where `ps` shows it): a file, the FENCEKIT_PASSWORD variable, or the flag.
+ * The first of flag, file, variable that is given wins; two flags at once is a mistake.
+ */
+export function readPassword(opts: { password?: string; passwordFile?: string }, env = process.env): string | undefined {
+  if (opts.password !== undefined && opts.passwordFile !== undefined) {
+    throw new UsageError('give either --password or --password-file, not both');
+  }
+  if (opts.password !== undefined) return opts.password;
+  if (opts.passwordFile !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(opts.passwordFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read the password file ${opts.passwordFile}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    // One trailing line end is the editor's, not the password's.
+    return text.replace(/\r?\n$/, '');
+  }
+  return env.FENCEKIT_PASSWORD;
+}
