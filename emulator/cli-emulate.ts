@@ -102,6 +102,16 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
     if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err });
     throw err;
   }
+  // Listen for the signals before saying we are ready, so a quick Ctrl-C is never lost.
+  const stopRequested = new Promise<void>((resolve) => {
+    const shutdown = () => {
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      resolve();
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
   const { config } = built;
   const device = emulator.device;
   const lines: string[] = [];
@@ -130,15 +140,7 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
     stopOutput = logEvents(emulator.bus);
   }
 
-  await new Promise<void>((resolve) => {
-    const shutdown = () => {
-      process.off('SIGINT', shutdown);
-      process.off('SIGTERM', shutdown);
-      resolve();
-    };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
-  });
+  await stopRequested;
   await emulator.stop();
   stopOutput();
   if (!onTerminal) process.stdout.write('stopped\n');

@@ -1,0 +1,46 @@
+import type { EmulatorConfig } from '../../emulator/config.js';
+import { EventBus, type Timestamped } from '../../emulator/events.js';
+import { WtiEmulator, type WtiEmulatorOptions } from '../../emulator/wti-emulator.js';
+
+/**
+ * An in-process WTI emulator for a test, on its own loopback address. Tests
+ * in different files run in parallel, so each file takes its own 127.0.0.N
+ * (see ADDRESSES.md beside this file).
+ */
+export interface RunningWti {
+  emulator: WtiEmulator;
+  host: string;
+  port: number;
+  events: Timestamped[];
+  stop(): Promise<void>;
+}
+
+export async function startWti(
+  config: Partial<EmulatorConfig> & { listen: string },
+  extra: Omit<WtiEmulatorOptions, 'config'> = {},
+): Promise<RunningWti> {
+  const bus = extra.bus ?? new EventBus(500);
+  const events: Timestamped[] = [];
+  bus.subscribe((e) => events.push(e));
+  const emulator = await WtiEmulator.start({
+    ...extra,
+    bus,
+    config: { model: 'ips800', password: 'secret', ...config },
+  });
+  const address = emulator.telnet?.address;
+  return {
+    emulator,
+    host: address?.address ?? '',
+    port: address?.port ?? 0,
+    events,
+    stop: () => emulator.stop(),
+  };
+}
+
+/** Plug states as a compact string, "ON ON OFF …", for assertions a person can read. */
+export function plugStates(emulator: WtiEmulator): string {
+  return emulator.device.bank
+    .all()
+    .map((o) => o.state)
+    .join(' ');
+}
