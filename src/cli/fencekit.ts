@@ -36,6 +36,27 @@ program
     await runEmulate(flags);
   });
 
+program
+  .command('power')
+  .description('Switch or read plugs: on, off, reboot, status (plug numbers or names), list')
+  .argument('<action>', 'on | off | reboot | status | list')
+  .argument('[plugs...]', 'plug numbers or names; a name held by several plugs selects them all')
+  .requiredOption('--driver <driver>', 'device driver: wti')
+  .option('--host <host>', 'device address (telnet)')
+  .option('--port <port>', 'telnet port (default 23)')
+  .option('--serial <path>', 'serial device instead of telnet, e.g. /dev/ttyS0')
+  .option('--baud <rate>', 'serial baud rate (default 9600)')
+  .option('--username <name>', 'user name, for firmware that asks for one')
+  .option('--password-file <file>', 'read the password from a file')
+  .option('--password <password>', 'the password (visible to ps: prefer --password-file or FENCEKIT_PASSWORD)')
+  .option('--timeout <seconds>', 'budget for the whole operation (default 60)')
+  .option('--json', 'print one JSON object for scripts')
+  .option('-v, --verbose', 'print every byte exchanged on stderr (passwords masked)')
+  .action(async (action: string, plugs: string[], flags) => {
+    const { runPower } = await import('./power.js');
+    process.exitCode = await runPower(action, plugs, flags);
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof FencekitError) {
     process.stderr.write(`fencekit: ${err.message}\n`);

@@ -1,0 +1,149 @@
+import { Deadline } from './deadline.js';
+import { TimeoutError, UnknownPlugError, UsageError } from './errors.js';
+import type {
+  OperationOptions,
+  PlugAction,
+  PlugInfo,
+  PlugResult,
+  PlugTarget,
+  PowerState,
+  PowerSwitch,
+} from './power-switch.js';
+
+/**
+ * Fencing semantics, written once for every driver: resolve the target, skip
+ * what is already in the wanted state, switch, and read the state back until
+ * it is confirmed or the budget runs out. A driver supplies only a session
+ * that can read plugs and set them (see PlugBackend).
+ */
+export interface PlugSession {
+  readPlugs(deadline: Deadline): Promise<PlugInfo[]>;
+  /** Ask the device to switch; confirmation is done here, by reading back. */
+  setPlugs(plugs: readonly number[], state: PowerState, deadline: Deadline): Promise<void>;
+}
+
+export interface PlugBackend {
+  /** Run `work` in one session (connect, log in, …, log out), within the deadline. */
+  withSession<T>(deadline: Deadline, work: (session: PlugSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface FencerOptions {
+  /** Default budget of one operation. */
+  timeoutMs?: number;
+  /** Pause between read-backs while a plug has not yet reached its state. */
+  confirmIntervalMs?: number;
+}
+
+export class Fencer implements PowerSwitch {
+  private readonly timeoutMs: number;
+  private readonly confirmIntervalMs: number;
+
+  constructor(
+    private readonly backend: PlugBackend,
+    opts: FencerOptions = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.confirmIntervalMs = opts.confirmIntervalMs ?? 500;
+  }
+
+  status(target: PlugTarget, opts?: OperationOptions): Promise<PlugResult[]> {
+    return this.operate('status', target, opts);
+  }
+
+  on(target: PlugTarget, opts?: OperationOptions): Promise<PlugResult[]> {
+    return this.operate('on', target, opts);
+  }
+
+  off(target: PlugTarget, opts?: OperationOptions): Promise<PlugResult[]> {
+    return this.operate('off', target, opts);
+  }
+
+  /** Off, confirmed off, then on, confirmed on: a plug that never read off is never reported rebooted. */
+  reboot(target: PlugTarget, opts?: OperationOptions): Promise<PlugResult[]> {
+    return this.operate('reboot', target, opts);
+  }
+
+  async list(opts?: OperationOptions): Promise<PlugInfo[]> {
+    const deadline = this.deadline(opts);
+    return this.backend.withSession(deadline, (s) => s.readPlugs(deadline));
+  }
+
+  close(): Promise<void> {
+    return this.backend.close();
+  }
+
+  private deadline(opts?: OperationOptions): Deadline {
+    const d = new Deadline(opts?.timeoutMs ?? this.timeoutMs, opts?.signal);
+    d.throwIfAborted();
+    return d;
+  }
+
+  private async operate(action: PlugAction, target: PlugTarget, opts?: OperationOptions): Promise<PlugResult[]> {
+    const started = Date.now();
+    const deadline = this.deadline(opts);
+    return this.backend.withSession(deadline, async (session) => {
+      const plugs = await session.readPlugs(deadline);
+      const chosen = resolveTarget(target, plugs);
+      const numbers = chosen.map((p) => p.plug);
+      let changed = new Set<number>();
+      let final = chosen;
+      if (action === 'on' || action === 'off') {
+        ({ changed, final } = await this.bring(session, chosen, action, deadline));
+      } else if (action === 'reboot') {
+        await this.bring(session, chosen, 'off', deadline);
+        ({ final } = await this.bring(
+          session,
+          chosen.map((p) => ({ ...p, state: 'off' as const })),
+          'on',
+          deadline,
+        ));
+        changed = new Set(numbers);
+      }
+      const ms = Date.now() - started;
+      return final.map((p) => ({ ...p, action, changed: changed.has(p.plug), ms }));
+    });
+  }
+
+  /** Switch what is not yet in `state`, then read back until all of `plugs` are. */
+  private async bring(
+    session: PlugSession,
+    plugs: PlugInfo[],
+    state: PowerState,
+    deadline: Deadline,
+  ): Promise<{ changed: Set<number>; final: PlugInfo[] }> {
+    const toSwitch = plugs.filter((p) => p.state !== state).map((p) => p.plug);
+    if (toSwitch.length === 0) return { changed: new Set(), final: plugs };
+    await session.setPlugs(toSwitch, state, deadline);
+    const wanted = new Set(plugs.map((p) => p.plug));
+    for (;;) {
+      const now = (await session.readPlugs(deadline)).filter((p) => wanted.has(p.plug));
+      const lagging = now.filter((p) => p.state !== state);
+      if (lagging.length === 0 && now.length === wanted.size) return { changed: new Set(toSwitch), final: now };
+      if (deadline.remaining() <= this.confirmIntervalMs) {
+        const list = lagging.map((p) => p.plug).join(', ');
+        throw new TimeoutError('confirm', `plug ${list} still reads ${state === 'on' ? 'off' : 'on'} after switching ${state}`);
+      }
+      await deadline.sleep(this.confirmIntervalMs);
+    }
+  }
+}
+
+/**
+ * Numbers ("3" or 3) select that plug; any other text selects every plug of
+ * that name, compared without regard to case, as the devices compare them.
+ */
+export function resolveTarget(target: PlugTarget, plugs: readonly PlugInfo[]): PlugInfo[] {
+  const items = Array.isArray(target) ? target : [target as number | string];
+  if (items.length === 0) throw new UsageError('no plug given');
+  const chosen = new Map<number, PlugInfo>();
+  for (const item of items) {
+    const text = String(item).trim();
+    const found = /^\d+$/.test(text)
+      ? plugs.filter((p) => p.plug === Number(text))
+      : plugs.filter((p) => p.name !== null && p.name.toLowerCase() === text.toLowerCase());
+    if (found.length === 0) throw new UnknownPlugError(text);
+    for (const p of found) chosen.set(p.plug, p);
+  }
+  return [...chosen.values()].sort((a, b) => a.plug - b.plug);
+}
