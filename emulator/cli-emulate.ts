@@ -28,6 +28,7 @@ export interface EmulateFlags {
   idleTimeout?: string;
   siteId?: string;
   console?: boolean;
+  fault?: string[];
 }
 
 /** The built-in demo password of emulator/default-config.json, the only one ever printed. */
@@ -74,7 +75,9 @@ export function buildConfig(flags: EmulateFlags): { config: EmulatorConfig; over
     bootDelay: number('--boot-delay', flags.bootDelay),
     idleTimeout: number('--idle-timeout', flags.idleTimeout),
     siteId: flags.siteId,
+    faults: flags.fault,
   }) as Partial<EmulatorConfig>;
+  if (overrides.faults) validateConfig({ faults: overrides.faults }, 'command line');
   const config: EmulatorConfig = {
     model: 'ips800',
     listen: DEFAULT_LISTEN,

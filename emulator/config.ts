@@ -1,5 +1,6 @@
 import type { PlugState } from './events.js';
 import { isWtiModel, NAME_MAX, type WtiModel } from './wti/personality.js';
+import { isWtiFault, WTI_FAULTS } from './wti/wti-device.js';
 
 /**
  * Emulator settings, as `--config FILE` holds them and as the command-line
@@ -29,6 +30,8 @@ export interface EmulatorConfig {
   /** Seconds without input before a session is dropped. */
   idleTimeout?: number;
   confirm?: boolean;
+  /** Faults switched on from the start (see WTI_FAULTS). */
+  faults?: string[];
   /** Show the live console view (default: when stdout is a terminal). */
   console?: boolean;
 }
@@ -57,7 +60,7 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
     throw new ConfigError(`${source}: expected a JSON object`);
   }
   const known = new Set([
-    'model', 'listen', 'password', 'siteId', 'plugs', 'bootDelay', 'serial', 'baud', 'state', 'idleTimeout', 'confirm', 'console',
+    'model', 'listen', 'password', 'siteId', 'plugs', 'bootDelay', 'serial', 'baud', 'state', 'idleTimeout', 'confirm', 'console', 'faults',
   ]);
   const c = raw as Record<string, unknown>;
   for (const key of Object.keys(c)) if (!known.has(key)) throw new ConfigError(`${source}: unknown setting '${key}'`);
@@ -77,6 +80,11 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
   }
   for (const key of ['confirm', 'console'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') fail(key, 'true or false');
+  }
+  if (c.faults !== undefined) {
+    if (!Array.isArray(c.faults) || !c.faults.every((f) => typeof f === 'string' && isWtiFault(f))) {
+      fail('faults', `a list of: ${WTI_FAULTS.join(', ')}`);
+    }
   }
   if (c.plugs !== undefined) c.plugs = normalisePlugs(c.plugs, source);
   return c as Partial<EmulatorConfig>;

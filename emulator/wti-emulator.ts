@@ -6,7 +6,7 @@ import { realScheduler, type Scheduler } from './model/scheduler.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { WtiMenuSession } from './wti/menu-session.js';
 import { personalities } from './wti/personality.js';
-import { WtiDevice, type WtiSnapshot } from './wti/wti-device.js';
+import { isWtiFault, WtiDevice, type WtiSnapshot } from './wti/wti-device.js';
 
 /**
  * One emulated WTI unit: the device, its front-ends sharing it, and its state
@@ -64,6 +64,9 @@ export class WtiEmulator {
       }
     }
     if (overrides) this.device.load(deviceSettings(overrides, plugCount));
+    for (const fault of [...(config.faults ?? []), ...(overrides?.faults ?? [])]) {
+      if (isWtiFault(fault)) this.device.faults.add(fault);
+    }
     if (config.state) {
       const file = config.state;
       writeStateFile(file, this.device.snapshot());

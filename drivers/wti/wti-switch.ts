@@ -54,10 +54,13 @@ export function createWtiSwitch(opts: WtiOptions): WtiSwitch {
 class WtiBackend implements PlugBackend {
   family: WtiFamily | undefined;
   private readonly connect: (deadline: Deadline) => Promise<ByteStream>;
+  /** A serial console says nothing until a key is pressed. */
+  private readonly wake: boolean;
 
   constructor(private readonly opts: WtiOptions) {
     const given = [opts.host !== undefined, opts.serial !== undefined, opts.connect !== undefined].filter(Boolean);
     if (given.length !== 1) throw new UsageError('give exactly one of host, serial or connect');
+    this.wake = opts.serial !== undefined;
     if (opts.connect) this.connect = opts.connect;
     else if (opts.serial !== undefined) {
       const serial = typeof opts.serial === 'string' ? { path: opts.serial } : opts.serial;
@@ -96,6 +99,7 @@ class WtiBackend implements PlugBackend {
       try {
         const stream = await this.connect(deadline);
         dialog = new Dialog(stream, this.opts.transcript);
+        if (this.wake) dialog.send(WTI.lineEnd);
         await this.authenticate(dialog, deadline);
         return dialog;
       } catch (err) {

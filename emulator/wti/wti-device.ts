@@ -28,6 +28,19 @@ export interface WtiSnapshot {
   plugs: WtiPlugState[];
 }
 
+/**
+ * Named faults a lab or a test can switch on, so a test reads like the failure it exercises.
+ * - stall-mid-screen: /S prints half its screen, then the unit stops answering.
+ * - stuck-relay: switching commands are acknowledged as usual, but no plug changes.
+ * - drop-after-login: the unit hangs up right after a successful login.
+ */
+export const WTI_FAULTS = ['stall-mid-screen', 'stuck-relay', 'drop-after-login'] as const;
+export type WtiFault = (typeof WTI_FAULTS)[number];
+
+export function isWtiFault(name: string): name is WtiFault {
+  return (WTI_FAULTS as readonly string[]).includes(name);
+}
+
 export type Access = { mode: 'admin' } | { mode: 'user'; plugs: ReadonlySet<number> };
 
 export interface WtiDeviceOptions {
@@ -47,6 +60,8 @@ export class WtiDevice {
   automated = false;
   /** Seconds of inactivity before a session is dropped. */
   disconnectTimeout = 300;
+  /** Faults in force (the lab API). */
+  readonly faults = new Set<WtiFault>();
   private readonly plugPasswords: (string | null)[];
 
   constructor(private readonly opts: WtiDeviceOptions) {

@@ -29,6 +29,7 @@ program
   .option('--boot-delay <seconds>', 'boot/sequence delay of every plug (default: 0.5)')
   .option('--idle-timeout <seconds>', 'drop a session idle this long (default: 300)')
   .option('--site-id <text>', 'site ID shown on the banner')
+  .option('--fault <name>', 'switch on a named fault: stall-mid-screen, stuck-relay, drop-after-login (repeatable)', collect)
   .option('--console', 'show the live plug table (default on a terminal)')
   .option('--no-console', 'print one log line per event on stderr instead')
   .action(async (flags) => {

@@ -16,7 +16,7 @@ export interface RunningWti {
 }
 
 export async function startWti(
-  config: Partial<EmulatorConfig> & { listen: string },
+  config: Partial<EmulatorConfig> & { listen: string | null },
   extra: Omit<WtiEmulatorOptions, 'config'> = {},
 ): Promise<RunningWti> {
   const bus = extra.bus ?? new EventBus(500);
