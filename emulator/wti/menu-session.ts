@@ -159,6 +159,11 @@ export class WtiMenuSession implements LineSession {
   private grant(access: Access): void {
     this.access = access;
     this.emit({ type: 'login', origin: this.terminal.origin, mode: access.mode });
+    if (this.device.faults.has('drop-after-login')) {
+      this.closed = true;
+      this.terminal.close('fault: drop-after-login');
+      return;
+    }
     this.showStatus();
   }
 
@@ -181,7 +186,14 @@ export class WtiMenuSession implements LineSession {
   }
 
   showStatus(): void {
-    this.write(statusScreen(this.device, this.visible()));
+    const screen = statusScreen(this.device, this.visible());
+    if (this.device.faults.has('stall-mid-screen')) {
+      // Half a screen, then silence: the session stays open and answers nothing more.
+      this.write(screen.slice(0, Math.floor(screen.length / 2)));
+      this.busy = true;
+      return;
+    }
+    this.write(screen);
     this.showPrompt();
   }
 
@@ -214,7 +226,10 @@ export class WtiMenuSession implements LineSession {
   private run(action: SwitchAction, plugs: number[]): void {
     this.write(`${EOL}${this.text.processing}${EOL}`);
     this.busy = true;
-    void this.device.bank.switch(plugs, action, this.terminal.origin).then(() => {
+    const done = this.device.faults.has('stuck-relay')
+      ? Promise.resolve()
+      : this.device.bank.switch(plugs, action, this.terminal.origin);
+    void done.then(() => {
       this.busy = false;
       if (this.closed) return;
       if (!this.device.automated) this.write(statusScreen(this.device, this.visible()));
