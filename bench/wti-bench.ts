@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createWtiSwitch } from '../drivers/wti/index.js';
+import { WtiEmulator } from '../emulator/wti-emulator.js';
+
+/**
+ * `npm run bench`: the median time of one status and one reset (and a list),
+ * for the library in-process, fencekit-stonith, cluster-glue's stonith and
+ * fence_wti, all against one emulator with zero delays, in one run on this
+ * machine. Ratios are against fence_wti, the reference client. Peak memory
+ * (max RSS) of each command is shown where GNU time is installed.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const FENCEKIT_STONITH = path.join(root, 'dist/src/cli/fencekit-stonith.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const HOST = '127.0.0.200';
+const PASSWORD = 'bench';
+const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+interface Sample {
+  ms: number;
+  rssKb?: number;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+function command(argv: string[]): Promise<Sample> {
+  const [cmd, ...args] = GNU_TIME ? [GNU_TIME, '-f', 'RSS=%M', ...argv] : argv;
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // Exit 2 is fence_wti's "status: off"; anything else non-zero is a failed run.
+      if (code !== 0 && code !== 2) return reject(new Error(`${argv.join(' ')} exited ${code}: ${err}`));
+      const rss = /RSS=(\d+)/.exec(err);
+      resolve({ ms, rssKb: rss ? Number(rss[1]) : undefined });
+    });
+  });
+}
+
+async function measure(label: string, fn: () => Promise<Sample | undefined>): Promise<Sample | undefined> {
+  try {
+    await fn(); // warm-up: JIT, connection set-up paths
+    await fn();
+  } catch (err) {
+    process.stderr.write(`${label}: failed, left out: ${(err as Error).message.split('\n')[0]}\n`);
+    return undefined;
+  }
+  const samples: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const s = await fn();
+    if (s) samples.push(s);
+    process.stderr.write(`\r${label}: ${i + 1}/${RUNS}   `);
+  }
+  process.stderr.write('\r\x1b[K');
+  const rss = samples.map((s) => s.rssKb).filter((v): v is number => v !== undefined);
+  return { ms: median(samples.map((s) => s.ms)), rssKb: rss.length ? Math.max(...rss) : undefined };
+}
+
+async function inProcess(fn: () => Promise<unknown>): Promise<Sample> {
+  const started = process.hrtime.bigint();
+  await fn();
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+async function main(): Promise<void> {
+  const emulator = await WtiEmulator.start({
+    config: {
+      model: 'ips800',
+      listen: `${HOST}:23`,
+      password: PASSWORD,
+      bootDelay: 0,
+      plugs: [{ number: 5, name: 'mclaws' }],
+    },
+  });
+  const have = (p: string) => fs.existsSync(p);
+  const rows: { tool: string; status?: Sample; reset?: Sample; list?: Sample }[] = [];
+  try {
+    const sw = createWtiSwitch({ host: HOST, port: 23, password: PASSWORD });
+    rows.push({
+      tool: 'fencekit library (in-process)',
+      status: await measure('library status', () => inProcess(() => sw.status(5))),
+      reset: await measure('library reset', () => inProcess(() => sw.reboot(5))),
+      list: await measure('library list', () => inProcess(() => sw.list())),
+    });
+    const stonithArgs = ['-t', 'wti_nps', `ipaddr=${HOST}`, `password=${PASSWORD}`];
+    if (have(FENCEKIT_STONITH)) {
+      const fk = (...a: string[]) => () => command([process.execPath, FENCEKIT_STONITH, ...stonithArgs, ...a]);
+      rows.push({
+        tool: 'fencekit-stonith',
+        status: await measure('fencekit-stonith -S', fk('-S')),
+        reset: await measure('fencekit-stonith -T reset', fk('-T', 'reset', 'mclaws')),
+        list: await measure('fencekit-stonith -l', fk('-l')),
+      });
+    }
+    if (have('/usr/sbin/stonith')) {
+      const st = (...a: string[]) => () => command(['/usr/sbin/stonith', ...stonithArgs, ...a]);
+      rows.push({
+        tool: 'cluster-glue stonith',
+        status: await measure('stonith -S', st('-S')),
+        reset: await measure('stonith -T reset', st('-T', 'reset', 'mclaws')),
+        list: await measure('stonith -l', st('-l')),
+      });
+    }
+    if (have('/usr/sbin/fence_wti')) {
+      const fw = (...a: string[]) => () =>
+        command(['/usr/sbin/fence_wti', '-a', HOST, '-u', '23', '-p', PASSWORD, ...a]);
+      rows.push({
+        tool: 'fence_wti',
+        status: await measure('fence_wti status', fw('-n', '5', '-o', 'status')),
+        reset: await measure('fence_wti reboot', fw('-n', '5', '-o', 'reboot')),
+        list: await measure('fence_wti list', fw('-o', 'list')),
+      });
+    }
+  } finally {
+    await emulator.stop();
+  }
+
+  const ref = rows.find((r) => r.tool === 'fence_wti');
+  const cell = (s: Sample | undefined, r: Sample | undefined) => {
+    if (!s) return '-'.padStart(22);
+    const ratio = r ? `  x${(r.ms / s.ms).toFixed(1)}` : '';
+    return `${s.ms.toFixed(1).padStart(8)} ms${ratio.padEnd(8)}`.padStart(22);
+  };
+  const mem = (r: (typeof rows)[number]) => {
+    const kb = [r.status, r.reset, r.list].map((s) => s?.rssKb).filter((v): v is number => v !== undefined);
+    return kb.length ? `${(Math.max(...kb) / 1024).toFixed(1)} MB` : '-';
+  };
+  console.log(`\nWTI IPS-800 emulator on ${HOST}:23, zero delays; median of ${RUNS} runs each.`);
+  console.log('"xN" = N times faster than fence_wti doing the same (status: -S for stonith; reset: reboot).\n');
+  console.log(`${'tool'.padEnd(30)} ${'status'.padStart(22)} ${'reset'.padStart(22)} ${'list'.padStart(22)}  max RSS`);
+  for (const r of rows) {
+    console.log(`${r.tool.padEnd(30)} ${cell(r.status, ref?.status)} ${cell(r.reset, ref?.reset)} ${cell(r.list, ref?.list)}  ${mem(r)}`);
+  }
+  if (!GNU_TIME) console.log('\n(max RSS needs GNU time: apt-get install time)');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

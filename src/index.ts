@@ -1,0 +1,34 @@
+/**
+ * fencekit's public surface. Anything not exported here is internal and may change.
+ * A test (test/unit/public-exports.test.ts) pins this list.
+ */
+export { createWtiSwitch, type WtiFamily, type WtiOptions, type WtiSwitch } from '../drivers/wti/index.js';
+export { Deadline } from './deadline.js';
+export { Dialog, type ExpectOptions, type ExpectResult } from './dialog.js';
+export {
+  AbortedError,
+  AuthError,
+  BusyError,
+  ConnectionError,
+  FencekitError,
+  type FencekitErrorCode,
+  ProtocolError,
+  TimeoutError,
+  UnknownPlugError,
+  UsageError,
+} from './errors.js';
+export { Fencer, type FencerOptions, type PlugBackend, type PlugSession, resolveTarget } from './fencing.js';
+export type {
+  OperationOptions,
+  PlugAction,
+  PlugInfo,
+  PlugResult,
+  PlugTarget,
+  PowerState,
+  PowerSwitch,
+} from './power-switch.js';
+export { type Transcript, type TranscriptDirection, transcriptTo } from './transcript.js';
+export type { ByteStream, ByteStreamHandlers } from './transport/byte-stream.js';
+export { memoryPair } from './transport/memory.js';
+export { openSerial, parseSerialSpec, type SerialOptions } from './transport/serial.js';
+export { connectTelnet, type TelnetConnectOptions } from './transport/telnet.js';

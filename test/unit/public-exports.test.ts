@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import * as emulator from '../../emulator/index.js';
+import * as fencekit from '../../src/index.js';
+
+/** The public surface is deliberate: adding or removing a name must be a visible change here. */
+describe('public exports', () => {
+  it('the library exports exactly these values', () => {
+    expect(Object.keys(fencekit).sort()).toEqual([
+      'AbortedError',
+      'AuthError',
+      'BusyError',
+      'ConnectionError',
+      'Deadline',
+      'Dialog',
+      'FencekitError',
+      'Fencer',
+      'ProtocolError',
+      'TimeoutError',
+      'UnknownPlugError',
+      'UsageError',
+      'connectTelnet',
+      'createWtiSwitch',
+      'memoryPair',
+      'openSerial',
+      'parseSerialSpec',
+      'resolveTarget',
+      'transcriptTo',
+    ]);
+  });
+
+  it('the emulator exports exactly these values', () => {
+    expect(Object.keys(emulator).sort()).toEqual([
+      'EventBus',
+      'WTI_FAULTS',
+      'WtiDevice',
+      'WtiEmulator',
+      'describeEvent',
+      'isWtiFault',
+      'personalities',
+    ]);
+  });
+
+  it('every error carries its stable code', () => {
+    expect(new fencekit.AuthError().code).toBe('EAUTH');
+    expect(new fencekit.BusyError().code).toBe('EBUSY');
+    expect(new fencekit.TimeoutError('login').code).toBe('ETIMEOUT');
+    expect(new fencekit.UnknownPlugError('x').code).toBe('EUNKNOWNPLUG');
+    expect(new fencekit.ProtocolError('x').code).toBe('EPROTOCOL');
+    expect(new fencekit.ConnectionError('x').code).toBe('ECONNECTION');
+    expect(new fencekit.AbortedError().code).toBe('EABORTED');
+    expect(new fencekit.UsageError('x').code).toBe('EUSAGE');
+    expect(new fencekit.AuthError()).toBeInstanceOf(fencekit.FencekitError);
+  });
+});
