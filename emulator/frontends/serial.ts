@@ -3,6 +3,10 @@ import type { EmulatorEvent } from '../events.js';
 import type { SessionFactory } from '../session.js';
 import { LineChannel } from './line-channel.js';
 
+const CR = 0x0d;
+const LF = 0x0a;
+const NUL = 0x00;
+
 /**
  * The RS-232 set-up port: the same menu on a serial line. There is no
  * connection to accept, so the line sleeps until someone types; the first
@@ -26,6 +30,8 @@ export interface SerialFrontendOptions {
 export class SerialFrontend {
   private readonly channel: LineChannel;
   private readonly origin: string;
+  /** The last byte read was a CR the line assembler did not see to the end of its Enter. */
+  private pendingCr = false;
 
   constructor(private readonly opts: SerialFrontendOptions) {
     this.origin = `serial ${opts.path}`;
@@ -48,11 +54,21 @@ export class SerialFrontend {
     }
     port.on('error', () => {});
     port.on('data', (chunk: Buffer) => {
+      // An LF or NUL right after a CR belongs to that Enter, even in a later read. The line
+      // assembler sees to that for the bytes it is fed; this covers the CR it never saw (the
+      // one that woke the line) and the one after which the line went to sleep (/X).
+      const skip = this.pendingCr && (chunk[0] === LF || chunk[0] === NUL) ? 1 : 0;
+      this.pendingCr = false;
+      const bytes = chunk.subarray(skip);
+      if (bytes.length === 0) return;
+      const endsWithCr = bytes[bytes.length - 1] === CR;
       if (this.channel.active) {
-        this.channel.feed(chunk);
+        this.channel.feed(bytes);
+        this.pendingCr = endsWithCr && !this.channel.active;
         return;
       }
       // Asleep: this keystroke only wakes the line.
+      this.pendingCr = endsWithCr;
       this.channel.open();
     });
     this.opts.emit({ type: 'listening', frontEnd: 'serial', address: this.opts.path });
