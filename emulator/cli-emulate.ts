@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { readPassword } from '../src/cli/secrets.js';
-import { UsageError } from '../src/errors.js';
+import { FencekitError, UsageError } from '../src/errors.js';
 import {
   ConfigError,
   DEFAULT_LISTEN,
@@ -9,8 +9,10 @@ import {
   validateConfig,
 } from './config.js';
 import { ConsoleView } from './console-view.js';
+import { EventBus } from './events.js';
 import { logEvents } from './log.js';
 import { WtiEmulator } from './wti-emulator.js';
+import { isWtiFault, WTI_FAULTS } from './wti/wti-device.js';
 
 /** `fencekit emulate`: flags as commander parsed them. */
 export interface EmulateFlags {
@@ -77,7 +79,9 @@ export function buildConfig(flags: EmulateFlags): { config: EmulatorConfig; over
     siteId: flags.siteId,
     faults: flags.fault,
   }) as Partial<EmulatorConfig>;
-  if (overrides.faults) validateConfig({ faults: overrides.faults }, 'command line');
+  for (const fault of overrides.faults ?? []) {
+    if (!isWtiFault(fault)) throw new UsageError(`--fault '${fault}' is not one of: ${WTI_FAULTS.join(', ')}`);
+  }
   const config: EmulatorConfig = {
     model: 'ips800',
     listen: DEFAULT_LISTEN,
@@ -94,16 +98,42 @@ function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** A failure to start, said in one line: the user's settings are wrong, or the address is taken. */
+function startupError(err: unknown): Error {
+  if (err instanceof ConfigError || err instanceof RangeError) return new UsageError(err.message, { cause: err });
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES' || e?.code === 'EADDRNOTAVAIL') {
+    return new StartError(`cannot listen: ${e.message}`, { cause: err });
+  }
+  if (e?.code === 'ENOENT' || e?.code === 'EACCES') return new StartError(e.message, { cause: err });
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** The emulator could not start for a reason outside the user's flags. */
+class StartError extends FencekitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ECONNECTION', message, options);
+  }
+}
+
 /** Start, print how to connect, run until SIGINT/SIGTERM. */
 export async function runEmulate(flags: EmulateFlags): Promise<void> {
   let built: ReturnType<typeof buildConfig>;
-  let emulator: WtiEmulator;
   try {
     built = buildConfig(flags);
-    emulator = await WtiEmulator.start(built);
   } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err });
-    throw err;
+    throw startupError(err);
+  }
+  const onTerminal = built.config.console ?? Boolean(process.stdout.isTTY);
+  // Off a terminal, log from the first event on ("listening" included).
+  const bus = new EventBus();
+  const stopLog = onTerminal ? () => {} : logEvents(bus);
+  let emulator: WtiEmulator;
+  try {
+    emulator = await WtiEmulator.start({ ...built, bus });
+  } catch (err) {
+    stopLog();
+    throw startupError(err);
   }
   // Listen for the signals before saying we are ready, so a quick Ctrl-C is never lost.
   const stopRequested = new Promise<void>((resolve) => {
@@ -132,7 +162,6 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
   }
   if (config.state) lines.push(`  state:    ${config.state}`);
 
-  const onTerminal = config.console ?? Boolean(process.stdout.isTTY);
   let stopOutput: () => void;
   if (onTerminal) {
     const view = new ConsoleView(device, emulator.bus, process.stdout, [...lines, '  Ctrl-C stops the emulator.']);
@@ -140,7 +169,7 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
     stopOutput = () => view.stop();
   } else {
     process.stdout.write(`${lines.join('\n')}\n`);
-    stopOutput = logEvents(emulator.bus);
+    stopOutput = stopLog;
   }
 
   await stopRequested;

@@ -51,7 +51,7 @@ export function parseHostPort(text: string, what = 'address'): { host: string; p
 /** `N=NAME` from --plug. */
 export function parsePlugFlag(text: string): PlugConfig {
   const m = /^(\d+)=(.*)$/.exec(text);
-  if (!m) throw new ConfigError(`--plug '${text}' is not N=NAME`);
+  if (!m || Number(m[1]) < 1) throw new ConfigError(`--plug '${text}' is not N=NAME with N a plug number`);
   return { number: Number(m[1]), name: m[2] === '' ? null : m[2] };
 }
 
@@ -92,6 +92,11 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
 
 /** Plugs as `{"1": "pete"}` or `[{"number": 1, "name": "pete", …}]`. */
 function normalisePlugs(raw: unknown, source: string): PlugConfig[] {
+  if (!Array.isArray(raw) && raw && typeof raw === 'object') {
+    for (const key of Object.keys(raw)) {
+      if (!/^\d+$/.test(key)) throw new ConfigError(`${source}: plugs key '${key}' is not a plug number`);
+    }
+  }
   const list: unknown[] = Array.isArray(raw)
     ? raw
     : raw && typeof raw === 'object'
@@ -104,8 +109,19 @@ function normalisePlugs(raw: unknown, source: string): PlugConfig[] {
     const where = `${source}: plugs[${i}]`;
     if (!p || typeof p !== 'object') throw new ConfigError(`${where} must be an object`);
     const plug = p as Record<string, unknown>;
+    for (const key of Object.keys(plug)) {
+      if (!['number', 'name', 'password', 'bootDelay', 'default'].includes(key)) {
+        throw new ConfigError(`${where}: unknown setting '${key}'`);
+      }
+    }
+    if (plug.password !== undefined && plug.password !== null && typeof plug.password !== 'string') {
+      throw new ConfigError(`${where}: 'password' must be a string`);
+    }
+    if (plug.bootDelay !== undefined && (typeof plug.bootDelay !== 'number' || plug.bootDelay < 0)) {
+      throw new ConfigError(`${where}: 'bootDelay' must be a number of seconds ≥ 0`);
+    }
     if (!Number.isInteger(plug.number) || (plug.number as number) < 1) {
-      throw new ConfigError(`${where}: 'number' must be a plug number`);
+      throw new ConfigError(`${where}: 'number' must be a plug number (1 or more)`);
     }
     if (plug.name !== undefined && plug.name !== null && typeof plug.name !== 'string') {
       throw new ConfigError(`${where}: 'name' must be a string`);
@@ -120,8 +136,10 @@ function normalisePlugs(raw: unknown, source: string): PlugConfig[] {
 export function checkPlugNames(plugs: PlugConfig[], plugCount: number): void {
   for (const p of plugs) {
     if (p.number > plugCount) throw new ConfigError(`plug ${p.number} does not exist: the unit has ${plugCount}`);
+    if (p.number < 1) throw new ConfigError(`plug ${p.number} does not exist: plugs are numbered from 1`);
     if (p.name && p.name.length > NAME_MAX) {
       throw new ConfigError(`plug ${p.number}: name '${p.name}' is longer than ${NAME_MAX} characters`);
     }
+    if (p.name?.includes('|')) throw new ConfigError(`plug ${p.number}: a name cannot hold '|' (it splits the status table)`);
   }
 }

@@ -7,7 +7,7 @@ import { describeEvent, type EventBus } from './events.js';
  */
 export function logEvents(bus: EventBus): () => void {
   const log = pino(
-    { base: { name: 'fencekit-emulator' }, redact: ['password', '*.password', 'systemPassword'] },
+    { base: { src: 'fencekit-emulator' }, redact: ['password', '*.password', 'systemPassword'] },
     pino.destination({ fd: 2, sync: true }),
   );
   return bus.subscribe(({ time: _time, ...event }) => {

@@ -15,7 +15,10 @@ export interface Terminal {
 
 export interface LineSession {
   start(): void;
-  input(line: string): void;
+  /** A whole line; `truncated` when it was longer than the device's line buffer. */
+  input(line: string, truncated: boolean): void;
+  /** A command is still running (a boot sequence): the idle timer must not fire. */
+  readonly busy?: boolean;
   /** The line is gone; write nothing more. */
   end(): void;
 }

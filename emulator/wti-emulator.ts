@@ -55,12 +55,21 @@ export class WtiEmulator {
     const plugCount = personalities[config.model].plugCount;
     this.device.load(deviceSettings(config, plugCount));
     if (config.state) {
-      const saved = readStateFile<WtiSnapshot>(config.state);
+      let saved: WtiSnapshot | null;
+      try {
+        saved = readStateFile<WtiSnapshot>(config.state);
+      } catch (err) {
+        throw new ConfigError((err as Error).message, { cause: err });
+      }
       if (saved) {
         if (saved.model !== config.model) {
           throw new ConfigError(`state file ${config.state} holds a ${saved.model}, not a ${config.model}`);
         }
-        this.device.load(saved);
+        try {
+          this.device.load(saved);
+        } catch (err) {
+          throw new ConfigError(`state file ${config.state}: ${(err as Error).message}`, { cause: err });
+        }
       }
     }
     if (overrides) this.device.load(deviceSettings(overrides, plugCount));

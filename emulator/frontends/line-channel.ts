@@ -27,7 +27,7 @@ export class LineChannel {
   constructor(private readonly opts: LineChannelOptions) {
     this.assembler = new LineAssembler({
       maxLength: opts.maxLineLength ?? 256,
-      line: (text) => this.session?.input(text),
+      line: (text, truncated) => this.session?.input(text, truncated),
       echo: (text) => this.opts.write(text),
     });
   }
@@ -47,7 +47,9 @@ export class LineChannel {
     const terminal: Terminal = {
       origin: this.opts.origin,
       write: (text) => {
-        if (this.session === session) this.opts.write(text);
+        if (this.session !== session) return;
+        this.opts.write(text);
+        this.touch();
       },
       setSecret: (on) => {
         if (this.session === session) this.assembler.secret = on;
@@ -93,6 +95,8 @@ export class LineChannel {
     if (seconds <= 0) return;
     this.idleTimer = setTimeout(() => {
       if (!this.session) return;
+      // A long boot sequence is not idleness: wait for it to end.
+      if (this.session.busy) return this.touch();
       this.opts.write('\r\n');
       this.closeSession();
       this.opts.hangUp('idle timeout');

@@ -25,6 +25,8 @@ type Mode =
   | { kind: 'menu-value'; title: string; items: () => MenuItem[]; item: MenuItem };
 
 const EOL = '\r\n';
+/** Stands for a line that overflowed the line buffer: no command, password or answer matches it. */
+const OVERLONG = '\u0000';
 
 interface Command {
   /** Needs the system password (plug-password users may only switch their plugs). */
@@ -56,7 +58,7 @@ export class WtiMenuSession implements LineSession {
   private mode: Mode = { kind: 'login', tries: 0 };
   private access: Access | null = null;
   private readonly queue: string[] = [];
-  private busy = false;
+  private running = false;
   private closed = false;
   private readonly maxLoginTries: number;
   private readonly maxQueuedLines: number;
@@ -87,11 +89,16 @@ export class WtiMenuSession implements LineSession {
     this.askPassword();
   }
 
-  /** A whole line from the front-end. */
-  input(line: string): void {
+  /** A command is running: the prompt is held, typed lines wait. */
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /** A whole line from the front-end. A line cut at the buffer's end is never run as a command. */
+  input(line: string, truncated = false): void {
     if (this.closed) return;
     if (this.queue.length >= this.maxQueuedLines) return;
-    this.queue.push(line);
+    this.queue.push(truncated ? OVERLONG : line);
     this.pump();
   }
 
@@ -102,7 +109,7 @@ export class WtiMenuSession implements LineSession {
   }
 
   private pump(): void {
-    while (!this.busy && !this.closed && this.queue.length > 0) {
+    while (!this.running && !this.closed && this.queue.length > 0) {
       this.handle(this.queue.shift() as string);
     }
   }
@@ -190,7 +197,7 @@ export class WtiMenuSession implements LineSession {
     if (this.device.faults.has('stall-mid-screen')) {
       // Half a screen, then silence: the session stays open and answers nothing more.
       this.write(screen.slice(0, Math.floor(screen.length / 2)));
-      this.busy = true;
+      this.running = true;
       return;
     }
     this.write(screen);
@@ -225,12 +232,12 @@ export class WtiMenuSession implements LineSession {
   /** Hold the prompt until the device has finished, boot delays included. */
   private run(action: SwitchAction, plugs: number[]): void {
     this.write(`${EOL}${this.text.processing}${EOL}`);
-    this.busy = true;
+    this.running = true;
     const done = this.device.faults.has('stuck-relay')
       ? Promise.resolve()
       : this.device.bank.switch(plugs, action, this.terminal.origin);
     void done.then(() => {
-      this.busy = false;
+      this.running = false;
       if (this.closed) return;
       if (!this.device.automated) this.write(statusScreen(this.device, this.visible()));
       this.showPrompt();
@@ -280,10 +287,10 @@ export class WtiMenuSession implements LineSession {
       },
       {
         label: 'Disconnect Timeout',
-        show: () => `${d.disconnectTimeout / 60} Min`,
+        show: () => (d.disconnectTimeout % 60 === 0 ? `${d.disconnectTimeout / 60} Min` : `${d.disconnectTimeout} Sec`),
         set: (v) => {
-          const minutes = Number.parseInt(v, 10);
-          if (!(minutes >= 1 && minutes <= 30)) return false;
+          const minutes = Number(v);
+          if (!(Number.isInteger(minutes) && minutes >= 1 && minutes <= 30)) return false;
           d.setGeneral({ disconnectTimeout: minutes * 60 }, by);
           return true;
         },
@@ -314,7 +321,8 @@ export class WtiMenuSession implements LineSession {
       {
         label: 'Plug Name',
         show: () => outlet.name ?? t.undefinedValue,
-        set: (v) => v.length <= NAME_MAX && (d.bank.configure(n, { name: v === '' ? null : v }, by), true),
+        // A "|" would split the /S table's Name column for every client that reads it.
+        set: (v) => v.length <= NAME_MAX && !v.includes('|') && (d.bank.configure(n, { name: v === '' ? null : v }, by), true),
       },
       {
         label: 'Plug Password',
@@ -326,7 +334,7 @@ export class WtiMenuSession implements LineSession {
         label: 'Boot/Seq. Delay',
         show: () => `${outlet.bootDelayMs / 1000} Secs`,
         set: (v) => {
-          const seconds = Number.parseFloat(v);
+          const seconds = Number(v);
           if (!d.personality.delayChoices.includes(seconds)) return false;
           d.bank.configure(n, { bootDelayMs: seconds * 1000 }, by);
           return true;
@@ -370,7 +378,7 @@ export class WtiMenuSession implements LineSession {
   private menuValue(line: string, mode: Extract<Mode, { kind: 'menu-value' }>): void {
     if (mode.item.secret) this.terminal.setSecret(false);
     const value = mode.item.secret ? line : line.trim();
-    if (!mode.item.set(value)) this.write(`${EOL}${this.text.invalidEntry}${EOL}`);
+    if (line === OVERLONG || !mode.item.set(value)) this.write(`${EOL}${this.text.invalidEntry}${EOL}`);
     this.showMenu(mode.title, mode.items);
   }
 }

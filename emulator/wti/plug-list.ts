@@ -13,13 +13,17 @@ export type PlugListResult = { plugs: number[] } | { error: 'empty' | 'unknown';
 
 export function resolvePlugList(spec: string, plugs: readonly NamedPlug[]): PlugListResult {
   const text = spec.trim();
-  if (text === '') return { error: 'empty' };
+  const tokens = text.split(/[+,\s]+/).filter(Boolean);
+  if (tokens.length === 0) return { error: 'empty' };
   // A name may itself hold a separator ("rack 1"): the whole text as one name wins.
-  const whole = byName(text, plugs);
-  if (whole.length > 0) return { plugs: whole };
+  // A single token goes through resolveToken, so `*`, numbers and ranges come before names.
+  if (tokens.length > 1) {
+    const whole = byName(text, plugs);
+    if (whole.length > 0) return { plugs: whole };
+  }
 
   const chosen = new Set<number>();
-  for (const token of text.split(/[+,\s]+/).filter(Boolean)) {
+  for (const token of tokens) {
     const found = resolveToken(token, plugs);
     if (found.length === 0) return { error: 'unknown', token };
     for (const n of found) chosen.add(n);

@@ -80,12 +80,15 @@ export class WtiDevice {
 
   /** Which plugs a password opens: all (system password), some (plug password), or none. */
   authenticate(password: string): Access | null {
-    if (this.systemPassword === null || password === this.systemPassword) return { mode: 'admin' };
+    if (password === this.systemPassword) return { mode: 'admin' };
     const plugs = new Set<number>();
     this.plugPasswords.forEach((p, i) => {
       if (p !== null && p === password) plugs.add(i + 1);
     });
-    return plugs.size > 0 ? { mode: 'user', plugs } : null;
+    if (plugs.size > 0) return { mode: 'user', plugs };
+    // No system password: anything else opens the whole unit [unverified]. A plug password,
+    // checked above, still opens only its plugs, or plug passwords would mean nothing here.
+    return this.systemPassword === null ? { mode: 'admin' } : null;
   }
 
   /** No password of any kind: the unit shows its status screen without asking. */

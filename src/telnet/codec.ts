@@ -149,6 +149,7 @@ export class TelnetCodec {
   /** Ask for an option to be enabled or disabled on one side (RFC 1143 §7). */
   request(side: OptionSide, option: number, enable: boolean): void {
     const s = this.stateOf(side, option);
+    const before = s.state === 'YES';
     if (enable) {
       if (s.state === 'NO') {
         s.state = 'WANTYES';
@@ -162,6 +163,7 @@ export class TelnetCodec {
       } else if (s.state === 'WANTYES') s.opposite = true;
       else if (s.state === 'WANTNO') s.opposite = false;
     }
+    this.reportChange(side, option, before);
   }
 
   isEnabled(side: OptionSide, option: number): boolean {
@@ -199,8 +201,13 @@ export class TelnetCodec {
     this.handlers.send(Uint8Array.of(IAC, verb, option));
   }
 
-  private changed(side: OptionSide, option: number, enabled: boolean): void {
-    this.handlers.optionChanged?.(side, option, enabled);
+  /**
+   * Report a change exactly when `isEnabled` flips, so the events a listener sees
+   * alternate and end where the state is, through RFC 1143's transient states too.
+   */
+  private reportChange(side: OptionSide, option: number, wasEnabled: boolean): void {
+    const enabled = this.isEnabled(side, option);
+    if (enabled !== wasEnabled) this.handlers.optionChanged?.(side, option, enabled);
   }
 
   private receiveNegotiation(verb: number, option: number): void {
@@ -209,13 +216,13 @@ export class TelnetCodec {
     const positive = verb === DO || verb === WILL;
     const s = this.stateOf(side, option);
     const accept = side === 'local' ? this.policy.acceptLocal(option) : this.policy.acceptRemote(option);
+    const before = s.state === 'YES';
     if (positive) {
       switch (s.state) {
         case 'NO':
           if (accept) {
             s.state = 'YES';
             this.sendVerb(side, option, true);
-            this.changed(side, option, true);
           } else {
             this.sendVerb(side, option, false);
           }
@@ -228,7 +235,6 @@ export class TelnetCodec {
           if (s.opposite) {
             s.state = 'YES';
             s.opposite = false;
-            this.changed(side, option, true);
           } else s.state = 'NO';
           break;
         case 'WANTYES':
@@ -238,7 +244,6 @@ export class TelnetCodec {
             this.sendVerb(side, option, false);
           } else {
             s.state = 'YES';
-            this.changed(side, option, true);
           }
           break;
       }
@@ -249,7 +254,6 @@ export class TelnetCodec {
         case 'YES':
           s.state = 'NO';
           this.sendVerb(side, option, false);
-          this.changed(side, option, false);
           break;
         case 'WANTNO':
           if (s.opposite) {
@@ -258,7 +262,6 @@ export class TelnetCodec {
             this.sendVerb(side, option, true);
           } else {
             s.state = 'NO';
-            this.changed(side, option, false);
           }
           break;
         case 'WANTYES':
@@ -267,5 +270,6 @@ export class TelnetCodec {
           break;
       }
     }
+    this.reportChange(side, option, before);
   }
 }

@@ -14,7 +14,7 @@ export class TelnetServerSide {
     this.codec = new TelnetCodec(
       {
         acceptLocal: (opt) => opt === Option.BINARY || opt === Option.ECHO || opt === Option.SGA,
-        acceptRemote: (opt) => opt === Option.BINARY || opt === Option.SGA,
+        acceptRemote: (opt) => opt === Option.BINARY,
       },
       handlers,
     );

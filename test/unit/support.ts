@@ -95,7 +95,8 @@ export function byteByByte(bytes: Uint8Array): Uint8Array[] {
   return Array.from(bytes, (b) => Uint8Array.of(b));
 }
 
-export function bytes(...parts: (number | string | readonly number[])[]): Uint8Array {
+/** Build a byte string from numbers, latin1 text, arrays of bytes and other byte strings. */
+export function bytes(...parts: (number | string | readonly number[] | Uint8Array)[]): Uint8Array {
   const out: number[] = [];
   for (const p of parts) {
     if (typeof p === 'number') out.push(p);

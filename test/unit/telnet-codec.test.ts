@@ -389,7 +389,7 @@ function expectConsistentEvents(r: ReturnType<typeof recorder>) {
       const changes = r.events
         .filter((e) => e.kind === 'option' && e.side === side && e.option === option)
         .map((e) => (e as { enabled: boolean }).enabled);
-      changes.forEach((enabled, i) => expect(enabled, `${side} ${option} change #${i}`).toBe(i % 2 === 0));
+      for (const [i, enabled] of changes.entries()) expect(enabled, `${side} ${option} change #${i}`).toBe(i % 2 === 0);
       expect(changes.at(-1) ?? false, `${side} ${option} last event vs state`).toBe(r.codec.isEnabled(side, option));
     }
   }
@@ -449,6 +449,25 @@ describe('two codecs back to back', () => {
       });
     }
   }
+
+  it('reports no "disabled" for an option that was never enabled (enable, then take it back at once)', () => {
+    const p = pair(acceptAll, acceptAll);
+    p.a.codec.request('local', Option.ECHO, true);
+    p.a.codec.request('local', Option.ECHO, false);
+    p.run();
+    expect(p.a.codec.isEnabled('local', Option.ECHO)).toBe(false);
+    expect(p.a.events.filter((e) => e.kind === 'option')).toEqual([]);
+    expectConsistentEvents(p.b);
+  });
+
+  it('reports "disabled" when our own refusal is answered with an agreement (RFC 1143 error case)', () => {
+    const r = recorder(acceptAll);
+    r.codec.feed(bytes([IAC, DO, Option.ECHO])); // enabled
+    r.codec.request('local', Option.ECHO, false); // WONT ECHO
+    r.codec.feed(bytes([IAC, DO, Option.ECHO])); // a confused peer: settles on NO
+    expect(r.codec.isEnabled('local', Option.ECHO)).toBe(false);
+    expectConsistentEvents(r);
+  });
 
   it('settle and agree after random request sequences, with events that match the state', () => {
     const random = seededRandom(4242);
