@@ -41,13 +41,26 @@ export class EventBus {
   }
 }
 
+/** The names the menus show for the settings an event reports. */
+const SETTING_LABELS: Record<string, string> = {
+  name: 'plug name',
+  password: 'plug password',
+  bootDelayMs: 'boot/sequence delay',
+  powerUpDefault: 'power-up default',
+  systemPassword: 'system password',
+  siteId: 'site ID',
+  confirm: 'command confirmation',
+  automated: 'automated mode',
+  disconnectTimeout: 'disconnect timeout',
+};
+
 /** One line per event, for logs and the console view. Never carries a secret. */
 export function describeEvent(e: EmulatorEvent): string {
   switch (e.type) {
     case 'plug':
       return `plug ${e.plug}${e.name ? ` (${e.name})` : ''} ${e.state} by ${e.by}`;
     case 'setting':
-      return `${e.what}${e.plug ? ` of plug ${e.plug}` : ''} changed by ${e.by}`;
+      return `${SETTING_LABELS[e.what] ?? e.what}${e.plug ? ` of plug ${e.plug}` : ''} changed by ${e.by}`;
     case 'login':
       return `login (${e.mode}) from ${e.origin}`;
     case 'login-failed':

@@ -247,7 +247,8 @@ export class WtiMenuSession implements LineSession {
 
   applyDefaults(): void {
     this.write(`${EOL}${this.text.processing}${EOL}`);
-    this.device.bank.applyDefaults(this.terminal.origin);
+    if (!this.device.faults.has('stuck-relay')) this.device.bank.applyDefaults(this.terminal.origin);
+    if (this.device.automated) return this.showPrompt();
     this.showStatus();
   }
 
