@@ -16,11 +16,11 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
 
 /** A transcript that writes readable lines (control characters escaped) to a sink. */
 export function transcriptTo(write: (line: string) => void): Transcript {
-  const escape = (t: string) =>
+  const escapeControls = (t: string) =>
     t.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => {
       if (c === '\r') return '\\r';
       if (c === '\n') return '\\n';
       return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
     });
-  return (direction, text) => write(`${direction === 'sent' ? '>>' : direction === 'received' ? '<<' : '--'} ${escape(text)}`);
+  return (direction, text) => write(`${direction === 'sent' ? '>>' : direction === 'received' ? '<<' : '--'} ${escapeControls(text)}`);
 }

@@ -48,6 +48,12 @@ const COMMANDS: Record<string, Command> = {
   X: { run: (s, args) => s.confirmThen(args, () => s.logout()) },
 };
 
+/** Run a setter and report success, for the menus' validate-then-apply items. */
+function applied(apply: () => void): true {
+  apply();
+  return true;
+}
+
 /** `3,y`, `3 ,Y`, `,y`: a trailing ",Y" answers the confirmation in advance. */
 function splitConfirmation(args: string): { rest: string; confirmed: boolean } {
   const m = /^(.*?)\s*,\s*y\s*$/i.exec(args);
@@ -271,19 +277,19 @@ export class WtiMenuSession implements LineSession {
         label: 'System Password',
         show: () => (d.systemPassword === null ? t.undefinedValue : t.definedValue),
         secret: true,
-        set: (v) => v.length <= NAME_MAX && (d.setGeneral({ systemPassword: v === '' ? null : v }, by), true),
+        set: (v) => v.length <= NAME_MAX && applied(() => d.setGeneral({ systemPassword: v === '' ? null : v }, by)),
       },
       {
         label: 'Site ID',
         show: () => d.siteId ?? t.undefinedValue,
-        set: (v) => v.length <= NAME_MAX && (d.setGeneral({ siteId: v === '' ? null : v }, by), true),
+        set: (v) => v.length <= NAME_MAX && applied(() => d.setGeneral({ siteId: v === '' ? null : v }, by)),
       },
       {
         label: 'Command Confirmation',
         show: () => onOff(d.confirm),
         set: (v) => {
           const on = parseOnOff(v);
-          return on !== undefined && (d.setGeneral({ confirm: on }, by), true);
+          return on !== undefined && applied(() => d.setGeneral({ confirm: on }, by));
         },
       },
       {
@@ -301,7 +307,7 @@ export class WtiMenuSession implements LineSession {
         show: () => onOff(d.automated),
         set: (v) => {
           const on = parseOnOff(v);
-          return on !== undefined && (d.setGeneral({ automated: on }, by), true);
+          return on !== undefined && applied(() => d.setGeneral({ automated: on }, by));
         },
       },
     ];
@@ -323,13 +329,13 @@ export class WtiMenuSession implements LineSession {
         label: 'Plug Name',
         show: () => outlet.name ?? t.undefinedValue,
         // A "|" would split the /S table's Name column for every client that reads it.
-        set: (v) => v.length <= NAME_MAX && !v.includes('|') && (d.bank.configure(n, { name: v === '' ? null : v }, by), true),
+        set: (v) => v.length <= NAME_MAX && !v.includes('|') && applied(() => d.bank.configure(n, { name: v === '' ? null : v }, by)),
       },
       {
         label: 'Plug Password',
         show: () => (d.plugPassword(n) === null ? t.undefinedValue : t.definedValue),
         secret: true,
-        set: (v) => v.length <= NAME_MAX && (d.setPlugPassword(n, v === '' ? null : v, by), true),
+        set: (v) => v.length <= NAME_MAX && applied(() => d.setPlugPassword(n, v === '' ? null : v, by)),
       },
       {
         label: 'Boot/Seq. Delay',

@@ -41,7 +41,7 @@ interface OptionState {
   opposite: boolean;
 }
 
-const enum Parse {
+enum Parse {
   Data,
   Iac,
   Verb,
