@@ -5,6 +5,7 @@ import {
   ConfigError,
   DEFAULT_LISTEN,
   type EmulatorConfig,
+  isApcModel,
   parsePlugFlag,
   validateConfig,
 } from './config.js';
@@ -12,6 +13,8 @@ import { ConsoleView } from './console-view.js';
 import { EventBus } from './events.js';
 import { logEvents } from './log.js';
 import { WtiEmulator } from './wti-emulator.js';
+import { ApcEmulator } from './apc-emulator.js';
+import { banner } from './wti/screens.js';
 import { isWtiFault, WTI_FAULTS } from './wti/wti-device.js';
 
 /** `fencekit emulate`: flags as commander parsed them. */
@@ -31,6 +34,14 @@ export interface EmulateFlags {
   siteId?: string;
   console?: boolean;
   fault?: string[];
+  firmware?: string;
+  ssh?: string;
+  snmp?: string;
+  username?: string;
+  role?: string;
+  community?: string;
+  outlets?: string;
+  maxSessions?: string;
 }
 
 /** The built-in demo password of emulator/default-config.json, the only one ever printed. */
@@ -68,6 +79,11 @@ export function buildConfig(flags: EmulateFlags): { config: EmulatorConfig; over
       baud: number('--baud', flags.baud),
       state: flags.state,
       console: flags.console,
+      firmware: flags.firmware,
+      ssh: flags.ssh,
+      snmp: flags.snmp,
+      outlets: number('--outlets', flags.outlets),
+      maxSessions: number('--max-sessions', flags.maxSessions),
     }),
     'command line',
   );
@@ -78,7 +94,11 @@ export function buildConfig(flags: EmulateFlags): { config: EmulatorConfig; over
     idleTimeout: number('--idle-timeout', flags.idleTimeout),
     siteId: flags.siteId,
     faults: flags.fault,
+    username: flags.username,
+    role: flags.role,
+    community: flags.community,
   }) as Partial<EmulatorConfig>;
+  validateConfig({ ...overrides, plugs: undefined }, 'command line');
   for (const fault of overrides.faults ?? []) {
     if (!isWtiFault(fault)) throw new UsageError(`--fault '${fault}' is not one of: ${WTI_FAULTS.join(', ')}`);
   }
@@ -88,9 +108,10 @@ export function buildConfig(flags: EmulateFlags): { config: EmulatorConfig; over
     ...fromFile,
     ...wiring,
   };
-  if (config.listen === null && !config.serial) {
-    throw new UsageError('nothing to serve: give --listen or --serial');
+  if (config.listen === null && !config.serial && !config.ssh && !config.snmp) {
+    throw new UsageError('nothing to serve: give --listen, --serial, --ssh or --snmp');
   }
+  if (config.serial && isApcModel(config.model)) throw new UsageError('--serial is served for the WTI models only');
   return { config, overrides };
 }
 
@@ -116,6 +137,49 @@ class StartError extends FencekitError {
   }
 }
 
+/** How to reach a WTI unit with the real clients. */
+function wtiHints(emulator: WtiEmulator, config: EmulatorConfig): string[] {
+  const device = emulator.device;
+  const lines: string[] = [];
+  if (emulator.telnet) {
+    const a = emulator.telnet.address;
+    lines.push(`listening on ${a.address}:${a.port} (telnet, ${device.personality.product} ${device.personality.firmware}, model ${config.model})`);
+    const pw = device.systemPassword === null ? null : device.systemPassword === DEMO_PASSWORD ? DEMO_PASSWORD : '<password>';
+    lines.push(`  connect:  telnet ${a.address} ${a.port}`);
+    lines.push(`  fence:    fence_wti -a ${a.address} -u ${a.port}${pw ? ` -p ${pw}` : ''} -o list`);
+    if (a.port === 23) lines.push(`  stonith:  stonith -t wti_nps ipaddr=${a.address} password=${pw ?? '<password>'} -l`);
+  }
+  if (emulator.serial) lines.push(`listening on ${config.serial} (serial, ${config.baud ?? 9600} baud)`);
+  if (device.systemPassword === null) {
+    lines.push('  note: no system password is set; cluster-glue wti_nps needs one (--password, --password-file or FENCEKIT_PASSWORD)');
+  }
+  return lines;
+}
+
+/** How to reach an APC card with the real clients. */
+function apcHints(emulator: ApcEmulator, config: EmulatorConfig): string[] {
+  const user = emulator.device.users[0];
+  const login = user ? `-l ${user.name} -p ${user.password === 'apc' ? 'apc' : '<password>'}` : '';
+  const lines: string[] = [];
+  const model = `${config.model}, AOS v${emulator.device.firmware}`;
+  if (emulator.telnet) {
+    const a = emulator.telnet.address;
+    lines.push(`listening on ${a.address}:${a.port} (telnet, ${model})`);
+    lines.push(`  fence:    fence_apc -a ${a.address} -u ${a.port} ${login} -o list`);
+  }
+  if (emulator.ssh) {
+    const a = emulator.ssh.address;
+    lines.push(`listening on ${a.address}:${a.port} (ssh, ${model})`);
+    lines.push(`  fence:    fence_apc -x -a ${a.address} -u ${a.port} ${login} -o list --ssh-options='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'`);
+  }
+  if (emulator.snmp) {
+    const a = emulator.snmp.address;
+    lines.push(`listening on ${a.address}:${a.port} (snmp, udp)`);
+    lines.push(`  fence:    fence_apc_snmp -a ${a.address} -u ${a.port} -c <community> -o list`);
+  }
+  return lines;
+}
+
 /** Start, print how to connect, run until SIGINT/SIGTERM. */
 export async function runEmulate(flags: EmulateFlags): Promise<void> {
   let built: ReturnType<typeof buildConfig>;
@@ -128,9 +192,12 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
   // Off a terminal, log from the first event on ("listening" included).
   const bus = new EventBus();
   const stopLog = onTerminal ? () => {} : logEvents(bus);
-  let emulator: WtiEmulator;
+  let emulator: WtiEmulator | ApcEmulator;
   try {
-    emulator = await WtiEmulator.start({ ...built, bus });
+    const { config, overrides } = built;
+    emulator = isApcModel(config.model)
+      ? await ApcEmulator.start({ config: { ...config, model: config.model }, overrides, bus })
+      : await WtiEmulator.start({ config: { ...config, model: config.model }, overrides, bus });
   } catch (err) {
     stopLog();
     throw startupError(err);
@@ -146,25 +213,13 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
     process.on('SIGTERM', shutdown);
   });
   const { config } = built;
-  const device = emulator.device;
-  const lines: string[] = [];
-  if (emulator.telnet) {
-    const a = emulator.telnet.address;
-    lines.push(`listening on ${a.address}:${a.port} (telnet, ${device.personality.product} ${device.personality.firmware}, model ${config.model})`);
-    const pw = device.systemPassword === null ? null : device.systemPassword === DEMO_PASSWORD ? DEMO_PASSWORD : '<password>';
-    lines.push(`  connect:  telnet ${a.address} ${a.port}`);
-    lines.push(`  fence:    fence_wti -a ${a.address} -u ${a.port}${pw ? ` -p ${pw}` : ''} -o list`);
-    if (a.port === 23) lines.push(`  stonith:  stonith -t wti_nps ipaddr=${a.address} password=${pw ?? '<password>'} -l`);
-  }
-  if (emulator.serial) lines.push(`listening on ${config.serial} (serial, ${config.baud ?? 9600} baud)`);
-  if (device.systemPassword === null) {
-    lines.push('  note: no system password is set; cluster-glue wti_nps needs one (--password, --password-file or FENCEKIT_PASSWORD)');
-  }
+  const lines = emulator instanceof ApcEmulator ? apcHints(emulator, config) : wtiHints(emulator, config);
   if (config.state) lines.push(`  state:    ${config.state}`);
 
   let stopOutput: () => void;
   if (onTerminal) {
-    const view = new ConsoleView(device, emulator.bus, process.stdout, [...lines, '  Ctrl-C stops the emulator.']);
+    const title = emulator instanceof ApcEmulator ? `APC ${emulator.device.model} (AOS v${emulator.device.firmware})` : banner(emulator.device);
+    const view = new ConsoleView(emulator.device.bank, title, emulator.bus, process.stdout, [...lines, '  Ctrl-C stops the emulator.']);
     view.start();
     stopOutput = () => view.stop();
   } else {

@@ -1,6 +1,7 @@
 import type { PlugState } from './events.js';
 import { isWtiModel, NAME_MAX, type WtiModel } from './wti/personality.js';
-import { isWtiFault, WTI_FAULTS } from './wti/wti-device.js';
+import type { ApcFirmware, ApcModel, ApcRole } from './apc/apc-device.js';
+import { WTI_FAULTS } from './wti/wti-device.js';
 
 /**
  * Emulator settings, as `--config FILE` holds them and as the command-line
@@ -15,8 +16,16 @@ export interface PlugConfig {
   default?: PlugState;
 }
 
+export type Model = WtiModel | ApcModel;
+export const APC_MODELS: readonly ApcModel[] = ['apc-rackpdu', 'apc-masterswitch'];
+export const MODELS: readonly Model[] = ['ips800', 'nps', ...APC_MODELS];
+
+export function isApcModel(model: string): model is ApcModel {
+  return (APC_MODELS as readonly string[]).includes(model);
+}
+
 export interface EmulatorConfig {
-  model: WtiModel;
+  model: Model;
   /** HOST:PORT for telnet; null turns telnet off. */
   listen: string | null;
   password?: string | null;
@@ -30,6 +39,19 @@ export interface EmulatorConfig {
   /** Seconds without input before a session is dropped. */
   idleTimeout?: number;
   confirm?: boolean;
+  /** APC: the card's firmware, 2.7 (menu) or 6.4 (apc> CLI). */
+  firmware?: ApcFirmware;
+  /** APC: HOST:PORT for SSH and for SNMP (UDP). */
+  ssh?: string | null;
+  snmp?: string | null;
+  /** APC: the user name, its role, and the SNMP write community. */
+  username?: string;
+  role?: ApcRole;
+  community?: string;
+  /** APC: number of outlets (default 24 for a Rack PDU, 8 for a MasterSwitch). */
+  outlets?: number;
+  /** Sessions the unit takes at once over telnet and SSH together. */
+  maxSessions?: number;
   /** Faults switched on from the start (see WTI_FAULTS). */
   faults?: string[];
   /** Show the live console view (default: when stdout is a terminal). */
@@ -61,18 +83,27 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
   }
   const known = new Set([
     'model', 'listen', 'password', 'siteId', 'plugs', 'bootDelay', 'serial', 'baud', 'state', 'idleTimeout', 'confirm', 'console', 'faults',
+    'firmware', 'ssh', 'snmp', 'username', 'role', 'community', 'outlets', 'maxSessions',
   ]);
   const c = raw as Record<string, unknown>;
   for (const key of Object.keys(c)) if (!known.has(key)) throw new ConfigError(`${source}: unknown setting '${key}'`);
   const fail = (key: string, want: string) => {
     throw new ConfigError(`${source}: '${key}' must be ${want}`);
   };
-  if (c.model !== undefined && (typeof c.model !== 'string' || !isWtiModel(c.model))) fail('model', 'ips800 or nps');
-  if (c.listen !== undefined && c.listen !== null) {
-    if (typeof c.listen !== 'string') fail('listen', 'HOST:PORT or null');
-    parseHostPort(c.listen as string, `${source}: listen`);
+  if (c.model !== undefined && (typeof c.model !== 'string' || !(isWtiModel(c.model) || isApcModel(c.model)))) {
+    fail('model', MODELS.join(', '));
   }
-  for (const key of ['password', 'siteId', 'serial', 'state'] as const) {
+  for (const key of ['listen', 'ssh', 'snmp'] as const) {
+    if (c[key] === undefined || c[key] === null) continue;
+    if (typeof c[key] !== 'string') fail(key, 'HOST:PORT or null');
+    parseHostPort(c[key] as string, `${source}: ${key}`);
+  }
+  if (c.firmware !== undefined && c.firmware !== '2.7' && c.firmware !== '6.4') fail('firmware', '2.7 or 6.4');
+  if (c.role !== undefined && !['admin', 'device', 'outlet'].includes(c.role as string)) fail('role', 'admin, device or outlet');
+  for (const key of ['outlets', 'maxSessions'] as const) {
+    if (c[key] !== undefined && !(Number.isInteger(c[key]) && (c[key] as number) >= 1)) fail(key, 'a whole number ≥ 1');
+  }
+  for (const key of ['password', 'siteId', 'serial', 'state', 'username', 'community'] as const) {
     if (c[key] !== undefined && c[key] !== null && typeof c[key] !== 'string') fail(key, 'a string');
   }
   for (const key of ['bootDelay', 'baud', 'idleTimeout'] as const) {
@@ -82,7 +113,7 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
     if (c[key] !== undefined && typeof c[key] !== 'boolean') fail(key, 'true or false');
   }
   if (c.faults !== undefined) {
-    if (!Array.isArray(c.faults) || !c.faults.every((f) => typeof f === 'string' && isWtiFault(f))) {
+    if (!Array.isArray(c.faults) || !c.faults.every((f) => typeof f === 'string' && (WTI_FAULTS as readonly string[]).includes(f))) {
       fail('faults', `a list of: ${WTI_FAULTS.join(', ')}`);
     }
   }

@@ -1,6 +1,5 @@
 import { describeEvent, type EventBus } from './events.js';
-import { banner } from './wti/screens.js';
-import type { WtiDevice } from './wti/wti-device.js';
+import type { OutletBank } from './model/outlet-bank.js';
 
 /**
  * The live view shown when the emulator runs on a terminal: the plug table and
@@ -11,7 +10,8 @@ export class ConsoleView {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly device: WtiDevice,
+    private readonly bank: OutletBank,
+    private readonly title: string,
     private readonly bus: EventBus,
     private readonly out: NodeJS.WriteStream,
     private readonly header: string[],
@@ -38,7 +38,7 @@ export class ConsoleView {
   }
 
   render(): string {
-    const rows = this.device.bank.all().map((o) => {
+    const rows = this.bank.all().map((o) => {
       const state = o.state === 'ON' ? '\x1b[32mON \x1b[0m' : '\x1b[31mOFF\x1b[0m';
       return `  ${String(o.number).padStart(2)}  ${(o.name ?? '(undefined)').padEnd(16)}  ${state}  ${String(o.bootDelayMs / 1000).padStart(4)} s`;
     });
@@ -48,7 +48,7 @@ export class ConsoleView {
     return [
       ...this.header,
       '',
-      `  ${banner(this.device)}`,
+      `  ${this.title}`,
       '',
       '  plug  name              state  delay',
       ...rows,

@@ -23,4 +23,20 @@ export interface LineSession {
   end(): void;
 }
 
-export type SessionFactory = (terminal: Terminal) => LineSession;
+/**
+ * A session that reads keystrokes rather than lines: menus where a digit, ESC,
+ * Ctrl-C or "any key" at a pager act at once (the APC menu). It echoes for itself.
+ */
+export interface ByteSession {
+  readonly kind: 'bytes';
+  start(): void;
+  input(bytes: Uint8Array): void;
+  readonly busy?: boolean;
+  end(): void;
+}
+
+export type SessionFactory = (terminal: Terminal) => LineSession | ByteSession;
+
+export function isByteSession(s: LineSession | ByteSession): s is ByteSession {
+  return (s as ByteSession).kind === 'bytes';
+}

@@ -5,7 +5,7 @@ import { TelnetFrontend } from './frontends/telnet.js';
 import { realScheduler, type Scheduler } from './model/scheduler.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { WtiMenuSession } from './wti/menu-session.js';
-import { personalities } from './wti/personality.js';
+import { personalities, type WtiModel } from './wti/personality.js';
 import { isWtiFault, WtiDevice, type WtiSnapshot } from './wti/wti-device.js';
 
 /**
@@ -14,7 +14,7 @@ import { isWtiFault, WtiDevice, type WtiSnapshot } from './wti/wti-device.js';
  * unit remembers), then the command-line flags (what the user just asked for).
  */
 export interface WtiEmulatorOptions {
-  config: EmulatorConfig;
+  config: EmulatorConfig & { model: WtiModel };
   /** Flags given on the command line; they win over the state file. */
   overrides?: Partial<EmulatorConfig>;
   scheduler?: Scheduler;

@@ -1,10 +1,11 @@
 import { LineAssembler } from '../../src/line-assembler.js';
-import type { LineSession, SessionFactory, Terminal } from '../session.js';
+import { type ByteSession, isByteSession, type LineSession, type SessionFactory, type Terminal } from '../session.js';
 
 /**
  * What every byte-stream front-end does between its transport and a session:
- * assemble lines, echo what the user types (never a password), and keep the
- * session's idle timer. Telnet and serial differ only in how bytes travel.
+ * assemble lines and echo what the user types (never a password) for a line
+ * session, pass bytes straight to a keystroke session, and keep the idle
+ * timer. Telnet, serial and SSH differ only in how bytes travel.
  */
 export interface LineChannelOptions {
   origin: string;
@@ -20,14 +21,17 @@ export interface LineChannelOptions {
 
 export class LineChannel {
   private readonly assembler: LineAssembler;
-  private session: LineSession | null = null;
+  private session: LineSession | ByteSession | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
   private ended = false;
 
   constructor(private readonly opts: LineChannelOptions) {
     this.assembler = new LineAssembler({
       maxLength: opts.maxLineLength ?? 256,
-      line: (text, truncated) => this.session?.input(text, truncated),
+      line: (text, truncated) => {
+        const session = this.session;
+        if (session && !isByteSession(session)) session.input(text, truncated);
+      },
       echo: (text) => this.opts.write(text),
     });
   }
@@ -71,7 +75,10 @@ export class LineChannel {
   feed(bytes: Uint8Array): void {
     if (this.ended) return;
     this.touch();
-    this.assembler.feed(bytes);
+    const session = this.session;
+    // A keystroke menu reads the bytes itself; a line menu gets whole lines.
+    if (session && isByteSession(session)) session.input(bytes);
+    else this.assembler.feed(bytes);
   }
 
   /** The transport is gone (or is being shut): end the session quietly. */

@@ -3,10 +3,11 @@ import { TelnetServerSide } from '../../src/telnet/server-side.js';
 import type { EmulatorEvent } from '../events.js';
 import type { SessionFactory } from '../session.js';
 import { LineChannel } from './line-channel.js';
+import { SessionLimit } from './session-limit.js';
 
 /**
  * The telnet front-end: character-mode negotiation, echo, and the unit's
- * single-session lock. While `maxSessions` connections are open, a new one is
+ * single-session lock. While the unit's `limit` is reached, a new connection is
  * accepted and closed at once, as the WTI manual describes a busy unit.
  */
 export interface TelnetFrontendOptions {
@@ -15,7 +16,8 @@ export interface TelnetFrontendOptions {
   makeSession: SessionFactory;
   emit: (e: EmulatorEvent) => void;
   idleTimeoutSeconds: () => number;
-  maxSessions?: number;
+  /** Sessions the unit takes at once (default: one), possibly shared with other front-ends. */
+  limit?: SessionLimit;
   /** A peer that stops reading while we owe it this many bytes is cut off. */
   maxPendingOutput?: number;
 }
@@ -23,9 +25,10 @@ export interface TelnetFrontendOptions {
 export class TelnetFrontend {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
-  private sessions = 0;
+  private readonly limit: SessionLimit;
 
   constructor(private readonly opts: TelnetFrontendOptions) {
+    this.limit = opts.limit ?? new SessionLimit(1);
     this.server = net.createServer((socket) => this.accept(socket));
     // A failing accept (EMFILE under a connection flood) must not take the emulator down.
     this.server.on('error', () => {});
@@ -56,12 +59,11 @@ export class TelnetFrontend {
   private accept(socket: net.Socket): void {
     const origin = `telnet ${socket.remoteAddress}:${socket.remotePort}`;
     socket.on('error', () => {});
-    if (this.sessions >= (this.opts.maxSessions ?? 1)) {
+    if (!this.limit.tryAcquire()) {
       this.opts.emit({ type: 'refused', origin, reason: 'another session is open' });
       socket.destroy();
       return;
     }
-    this.sessions++;
     this.sockets.add(socket);
     socket.setNoDelay(true);
 
@@ -69,7 +71,7 @@ export class TelnetFrontend {
     const release = (reason: string) => {
       if (released) return;
       released = true;
-      this.sessions--;
+      this.limit.release();
       this.opts.emit({ type: 'logout', origin, reason });
     };
     const maxPending = this.opts.maxPendingOutput ?? 1 << 20;

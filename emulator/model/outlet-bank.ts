@@ -80,6 +80,11 @@ export class OutletBank {
     return this.run(op, steps, by);
   }
 
+  /** A command on this outlet still has steps to run (SNMP's "command pending"). */
+  pending(plug: number): boolean {
+    return this.owner.has(plug);
+  }
+
   /** Put every outlet to its power-up default (WTI /D). */
   applyDefaults(by: string): void {
     for (const o of this.outlets) {
