@@ -1,6 +1,7 @@
 import type { Deadline } from '../../src/deadline.js';
 import { Dialog } from '../../src/dialog.js';
-import { AuthError, BusyError, ConnectionError, ProtocolError, UsageError } from '../../src/errors.js';
+import { openWithBusyRetry } from '../../src/busy-retry.js';
+import { AuthError, ProtocolError, UsageError } from '../../src/errors.js';
 import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
 import type { PlugInfo, PowerState, PowerSwitch } from '../../src/power-switch.js';
 import type { Transcript } from '../../src/transcript.js';
@@ -87,38 +88,14 @@ class WtiBackend implements PlugBackend {
   async close(): Promise<void> {}
 
   /** Connect and log in, retrying while the unit turns us away because another session holds it. */
-  private async login(deadline: Deadline): Promise<Dialog> {
-    const initial = this.opts.busyRetry?.initialMs ?? 250;
-    const max = this.opts.busyRetry?.maxMs ?? 2000;
-    let pause = initial;
-    let attempts = 0;
-    let busySeen = false;
-    for (;;) {
-      attempts++;
-      let dialog: Dialog | undefined;
-      try {
-        const stream = await this.connect(deadline);
-        dialog = new Dialog(stream, this.opts.transcript);
-        if (this.wake) dialog.send(WTI.lineEnd);
-        await this.authenticate(dialog, deadline);
-        return dialog;
-      } catch (err) {
-        await dialog?.stream.close();
-        const busy = isBusy(err, dialog);
-        if (!busy) throw err;
-        busySeen ||= !(err instanceof ConnectionError && /ECONNREFUSED/.test(String(err.message)));
-        if (deadline.remaining() <= pause) {
-          const why = busySeen
-            ? `the unit turned away ${attempts} connection${attempts > 1 ? 's' : ''}: another session holds it`
-            : `the connection was refused ${attempts} time${attempts > 1 ? 's' : ''}`;
-          const last = err instanceof Error ? `; last: ${err.message}` : '';
-          throw busySeen ? new BusyError(why + last, { cause: err }) : new ConnectionError(why + last, { cause: err });
-        }
-        this.opts.transcript?.('note', `busy, retrying in ${pause} ms`);
-        await deadline.sleep(pause);
-        pause = Math.min(pause * 2, max);
-      }
-    }
+  private login(deadline: Deadline): Promise<Dialog> {
+    return openWithBusyRetry(deadline, this.opts.busyRetry, this.opts.transcript, async (track) => {
+      const dialog = new Dialog(await this.connect(deadline), this.opts.transcript);
+      track(dialog);
+      if (this.wake) dialog.send(WTI.lineEnd);
+      await this.authenticate(dialog, deadline);
+      return dialog;
+    });
   }
 
   private async authenticate(dialog: Dialog, deadline: Deadline): Promise<void> {
@@ -145,13 +122,6 @@ class WtiBackend implements PlugBackend {
   }
 }
 
-/** A line closed before the unit said a word, or refused at once, is the unit being busy. */
-function isBusy(err: unknown, dialog: Dialog | undefined): boolean {
-  if (!(err instanceof ConnectionError)) return false;
-  if (dialog === undefined) return /ECONNREFUSED|ECONNRESET/.test(err.message);
-  return !dialog.receivedAny;
-}
-
 class WtiSession implements PlugSession {
   constructor(
     private readonly dialog: Dialog,
@@ -168,6 +138,9 @@ class WtiSession implements PlugSession {
         timeoutMs: this.opts.promptTimeoutMs ?? 10_000,
       });
       screen += r.before;
+      // A prompt with nothing before it is not the answer to /S but a stray one, left by
+      // an extra Enter (a password ending in CR, from a CRLF config file): read on.
+      if (r.index === 0 && screen.trim() === '') continue;
       if (r.index === 0) return parseStatusTable(screen);
       this.dialog.send(WTI.lineEnd);
     }
