@@ -17,6 +17,12 @@ export interface PowerFlags {
   timeout?: string;
   json?: boolean;
   verbose?: boolean;
+  ssh?: boolean;
+  community?: string;
+  snmpVersion?: string;
+  mode?: string;
+  hostKey?: string;
+  insecure?: boolean;
 }
 
 const ACTIONS = ['on', 'off', 'reboot', 'status', 'list'] as const;
@@ -31,6 +37,7 @@ async function openSwitch(flags: PowerFlags): Promise<PowerSwitch> {
   if ((flags.host === undefined) === (flags.serial === undefined)) {
     throw new UsageError('give either --host or --serial');
   }
+  if (flags.ssh && flags.driver !== 'apc') throw new UsageError('--ssh is for the apc driver');
   const timeoutMs = flags.timeout === undefined ? undefined : Number(flags.timeout) * 1000;
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout '${flags.timeout}' is not a number of seconds`);
   const transcript = flags.verbose ? transcriptTo((line) => process.stderr.write(`${line}\n`)) : undefined;
@@ -47,8 +54,59 @@ async function openSwitch(flags: PowerFlags): Promise<PowerSwitch> {
         transcript,
       });
     }
+    case 'apc': {
+      if (flags.serial !== undefined) throw new UsageError('the apc driver speaks telnet or SSH, not serial');
+      if (flags.mode !== undefined && !['auto', 'menu', 'cli'].includes(flags.mode)) {
+        throw new UsageError(`--mode '${flags.mode}' is not auto, menu or cli`);
+      }
+      const { createApcSwitch } = await import('../../drivers/apc/index.js');
+      const common = {
+        username: flags.username,
+        password,
+        mode: flags.mode as 'auto' | 'menu' | 'cli' | undefined,
+        timeoutMs,
+        transcript,
+      };
+      if (flags.ssh) {
+        const { connectSsh } = await import('../transport/ssh.js');
+        const host = flags.host as string;
+        const sshPort = port ?? 22;
+        // The card's identity is checked unless the user says, knowingly, not to.
+        const hostKey = flags.insecure ? ('insecure' as const) : flags.hostKey ? { sha256: flags.hostKey } : undefined;
+        return createApcSwitch({
+          ...common,
+          preAuthenticated: true,
+          connect: (deadline) =>
+            connectSsh({
+              host,
+              port: sshPort,
+              username: flags.username ?? '',
+              password: password ?? '',
+              timeoutMs: deadline.phase('connect', 10_000),
+              signal: deadline.signal,
+              hostKey: hostKey,
+            }),
+        });
+      }
+      return createApcSwitch({ ...common, host: flags.host, port });
+    }
+    case 'apc-snmp': {
+      const version = flags.snmpVersion ?? '1';
+      if (version !== '1' && version !== '2c' && version !== '3') throw new UsageError(`--snmp-version '${version}' is not 1, 2c or 3`);
+      const { createApcSnmpSwitch } = await import('../../drivers/apc/index.js');
+      return createApcSnmpSwitch({
+        host: flags.host as string,
+        port,
+        version,
+        // The community is the SNMP v1/v2c secret: it may come from the password file or variable.
+        community: flags.community ?? password,
+        user: version === '3' ? { name: flags.username ?? '', authKey: password, privKey: password } : undefined,
+        timeoutMs,
+        transcript,
+      });
+    }
     default:
-      throw new UsageError(`unknown driver '${flags.driver}' (known: wti)`);
+      throw new UsageError(`unknown driver '${flags.driver}' (known: wti, apc, apc-snmp)`);
   }
 }
 

@@ -1,4 +1,8 @@
 import type { EmulatorConfig } from '../../emulator/config.js';
+import type { WtiModel } from '../../emulator/wti/personality.js';
+
+/** A WTI emulator's settings. */
+export type WtiConfig = EmulatorConfig & { model: WtiModel };
 import { EventBus, type Timestamped } from '../../emulator/events.js';
 import { WtiEmulator, type WtiEmulatorOptions } from '../../emulator/wti-emulator.js';
 
@@ -16,7 +20,7 @@ export interface RunningWti {
 }
 
 export async function startWti(
-  config: Partial<EmulatorConfig> & { listen: string | null },
+  config: Partial<WtiConfig> & { listen: string | null },
   extra: Omit<WtiEmulatorOptions, 'config'> = {},
 ): Promise<RunningWti> {
   const bus = extra.bus ?? new EventBus(500);

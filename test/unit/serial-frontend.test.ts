@@ -1,5 +1,6 @@
 import { SerialPortMock } from 'serialport';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { WtiConfig } from '../helpers/emulator.js';
 import type { EmulatorConfig } from '../../emulator/config.js';
 import { EventBus, type Timestamped } from '../../emulator/events.js';
 import type { SerialPortLike } from '../../emulator/frontends/serial.js';
@@ -103,7 +104,7 @@ afterAll(() => {
   SerialPortMock.binding.reset();
 });
 
-async function startSerial(config: Partial<EmulatorConfig> = {}): Promise<{ emulator: WtiEmulator; line: MockTerminal }> {
+async function startSerial(config: Partial<WtiConfig> = {}): Promise<{ emulator: WtiEmulator; line: MockTerminal }> {
   const path = `/dev/fake-wti-${process.pid}-${++seq}`;
   SerialPortMock.binding.createPort(path, { echo: false, record: true });
   const bus = new EventBus(500);

@@ -1,0 +1,188 @@
+import snmp from 'net-snmp';
+import type { Deadline } from '../../src/deadline.js';
+import { AuthError, ConnectionError, ProtocolError, TimeoutError } from '../../src/errors.js';
+import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
+import type { PlugInfo, PowerState, PowerSwitch } from '../../src/power-switch.js';
+import type { Transcript } from '../../src/transcript.js';
+import { type OutletTables, SYS_OBJECT_ID, tablesFor } from './snmp-tables.js';
+
+/**
+ * The APC driver over SNMP v1, v2c or v3. The outlet tables are chosen from
+ * the card's sysObjectID; a SET is confirmed by reading the state back (the
+ * shared fencing semantics), never taken on trust.
+ */
+export interface ApcSnmpOptions {
+  host: string;
+  port?: number;
+  version?: '1' | '2c' | '3';
+  /** v1/v2c: the write community (default "private"). */
+  community?: string;
+  /** v3: a USM user. */
+  user?: {
+    name: string;
+    authProtocol?: 'md5' | 'sha';
+    authKey?: string;
+    privProtocol?: 'des' | 'aes';
+    privKey?: string;
+  };
+  timeoutMs?: number;
+  /** Cap on one request's wait, retried once (default 3 s). */
+  requestTimeoutMs?: number;
+  transcript?: Transcript;
+}
+
+export interface ApcSnmpSwitch extends PowerSwitch {
+  /** Which tables the last session used: "Rack PDU", "MasterSwitch", … */
+  readonly tables: string | undefined;
+}
+
+export function createApcSnmpSwitch(opts: ApcSnmpOptions): ApcSnmpSwitch {
+  const backend = new SnmpBackend(opts);
+  return Object.defineProperty(new Fencer(backend, { timeoutMs: opts.timeoutMs }), 'tables', {
+    get: () => backend.tables,
+    enumerable: true,
+  }) as unknown as ApcSnmpSwitch;
+}
+
+type Varbind = snmp.Varbind;
+
+class SnmpBackend implements PlugBackend {
+  tables: string | undefined;
+
+  constructor(private readonly opts: ApcSnmpOptions) {}
+
+  async withSession<T>(deadline: Deadline, work: (session: PlugSession) => Promise<T>): Promise<T> {
+    const timeout = Math.min(this.opts.requestTimeoutMs ?? 3000, Math.max(1, deadline.phase('snmp session')));
+    const options = { port: this.opts.port ?? 161, retries: 1, timeout };
+    const version = this.opts.version ?? '1';
+    let raw: snmp.Session;
+    if (version === '3') {
+      const u = this.opts.user;
+      if (!u) throw new AuthError('SNMPv3 needs a user');
+      const level = u.privKey ? snmp.SecurityLevel.authPriv : u.authKey ? snmp.SecurityLevel.authNoPriv : snmp.SecurityLevel.noAuthNoPriv;
+      raw = snmp.createV3Session(this.opts.host, {
+        name: u.name,
+        level,
+        authProtocol: u.authProtocol === 'md5' ? snmp.AuthProtocols.md5 : snmp.AuthProtocols.sha,
+        authKey: u.authKey,
+        privProtocol: u.privProtocol === 'des' ? snmp.PrivProtocols.des : snmp.PrivProtocols.aes,
+        privKey: u.privKey,
+      } as snmp.User, { ...options, version: snmp.Version3 });
+    } else {
+      raw = snmp.createSession(this.opts.host, this.opts.community ?? 'private', {
+        ...options,
+        version: version === '2c' ? snmp.Version2c : snmp.Version1,
+      } as snmp.SessionOptions);
+    }
+    raw.on('error', () => {});
+    const session = new Snmp(raw, this.opts, deadline);
+    try {
+      const [id] = await session.get([SYS_OBJECT_ID]);
+      const tables = tablesFor(String(id?.value ?? ''));
+      this.tables = tables.kind;
+      return await work(new ApcSnmpSession(session, tables));
+    } finally {
+      raw.close();
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** net-snmp's callbacks as promises with typed errors; every request honours the deadline's signal. */
+class Snmp {
+  constructor(
+    private readonly raw: snmp.Session,
+    private readonly opts: ApcSnmpOptions,
+    private readonly deadline: Deadline,
+  ) {}
+
+  private call<T>(what: string, start: (done: (err: Error | null, value?: T) => void) => void): Promise<T> {
+    this.deadline.phase(what);
+    this.opts.transcript?.('sent', what);
+    return new Promise((resolve, reject) => {
+      const signal = this.deadline.signal;
+      const onAbort = () => reject(new TimeoutError(what, `${what} was aborted`));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      start((err, value) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (err) reject(mapError(err, what, this.opts));
+        else resolve(value as T);
+      });
+    });
+  }
+
+  async get(oids: string[]): Promise<Varbind[]> {
+    const varbinds = await this.call<Varbind[]>(`GET ${oids.join(' ')}`, (done) => this.raw.get(oids, done));
+    for (const vb of varbinds) {
+      if (snmp.isVarbindError(vb)) throw new ProtocolError(`the card has no ${vb.oid}: ${snmp.varbindError(vb)}`);
+      this.opts.transcript?.('received', `${vb.oid} = ${String(vb.value)}`);
+    }
+    return varbinds;
+  }
+
+  async set(oid: string, value: number): Promise<void> {
+    await this.call<Varbind[]>(`SET ${oid} i ${value}`, (done) =>
+      this.raw.set([{ oid, type: snmp.ObjectType.Integer, value }], done),
+    );
+  }
+
+  async walk(oid: string): Promise<Varbind[]> {
+    const rows: Varbind[] = [];
+    await this.call<void>(`WALK ${oid}`, (done) =>
+      this.raw.subtree(
+        oid,
+        20,
+        // Returning a truthy value would end the walk early: collect and return nothing.
+        ((varbinds: Varbind[]) => {
+          for (const vb of varbinds) if (!snmp.isVarbindError(vb)) rows.push(vb);
+        }) as unknown as snmp.FeedCallback,
+        (err: Error | null) => done(err),
+      ),
+    );
+    return rows;
+  }
+}
+
+function mapError(err: Error, what: string, opts: ApcSnmpOptions): Error {
+  if (err.name === 'RequestTimedOutError') {
+    const hint = opts.version === '3' ? '' : ' (a wrong community gets no answer in SNMPv1/v2c)';
+    return new TimeoutError(what, `no SNMP answer to ${what} from ${opts.host}${hint}`, { cause: err });
+  }
+  const status = (err as { status?: number }).status;
+  if (status === snmp.ErrorStatus.NoAccess || status === snmp.ErrorStatus.AuthorizationError) {
+    return new AuthError(`the card refused ${what}: ${err.message}`, { cause: err });
+  }
+  if (/authentication|unknown user|decrypt/i.test(err.message)) return new AuthError(err.message, { cause: err });
+  if (status !== undefined) return new ProtocolError(`the card refused ${what}: ${err.message}`, { cause: err });
+  return new ConnectionError(`${what}: ${err.message}`, { cause: err });
+}
+
+class ApcSnmpSession implements PlugSession {
+  constructor(
+    private readonly snmp: Snmp,
+    private readonly tables: OutletTables,
+  ) {}
+
+  async readPlugs(): Promise<PlugInfo[]> {
+    const names = await this.snmp.walk(this.tables.names);
+    const states = await this.snmp.walk(this.tables.status);
+    const stateOf = new Map(states.map((vb) => [lastComponent(vb.oid), Number(vb.value)]));
+    const plugs = names.map((vb) => {
+      const plug = lastComponent(vb.oid);
+      const name = Buffer.isBuffer(vb.value) ? vb.value.toString('latin1') : String(vb.value);
+      const state: PowerState = stateOf.get(plug) === this.tables.values.on ? 'on' : 'off';
+      return { plug, name: name === '' ? null : name, state };
+    });
+    if (plugs.length === 0) throw new ProtocolError(`the card's ${this.tables.kind} outlet table is empty`);
+    return plugs.sort((a, b) => a.plug - b.plug);
+  }
+
+  async setPlugs(plugs: readonly number[], state: PowerState): Promise<void> {
+    for (const plug of plugs) await this.snmp.set(`${this.tables.control}.${plug}`, this.tables.values[state]);
+  }
+}
+
+function lastComponent(oid: string): number {
+  return Number(oid.slice(oid.lastIndexOf('.') + 1));
+}
