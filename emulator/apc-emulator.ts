@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ApcDevice, type ApcSnapshot, type ApcModel, APC_FAULTS, type ApcFault } from './apc/apc-device.js';
+import type { CardClock } from './apc/clock.js';
 import { createApcSession } from './apc/sessions.js';
 import { ApcSnmpAgent } from './apc/snmp-agent.js';
 import { ConfigError, type EmulatorConfig, parseHostPort, type PlugConfig } from './config.js';
@@ -92,6 +93,8 @@ export class ApcEmulator {
 
     const emit = (e: Parameters<EventBus['emit']>[0]) => this.bus.emit(e);
     const idleTimeoutSeconds = () => config.idleTimeout ?? 300;
+    // The banner's Up Time counts from this card's start.
+    const clock: CardClock = { now: () => new Date(), startedAt: new Date() };
     if (config.listen) {
       const { host, port } = parseHostPort(config.listen, 'listen');
       this.telnet = new TelnetFrontend({
@@ -100,7 +103,7 @@ export class ApcEmulator {
         emit,
         idleTimeoutSeconds,
         limit: this.limit,
-        makeSession: (terminal) => createApcSession(d, terminal, emit, { login: true }),
+        makeSession: (terminal) => createApcSession(d, terminal, emit, { login: true, clock }),
       });
       await this.telnet.listen();
     }
@@ -111,7 +114,7 @@ export class ApcEmulator {
         port,
         hostKeyFile: this.hostKeyFile,
         authenticate: (user, password) => d.authenticate(user, password) !== null,
-        makeSession: (user) => (terminal) => createApcSession(d, terminal, emit, { login: false, user }),
+        makeSession: (user) => (terminal) => createApcSession(d, terminal, emit, { login: false, user, clock }),
         emit,
         idleTimeoutSeconds,
         limit: this.limit,
@@ -161,7 +164,8 @@ export class ApcEmulator {
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
-    this.device.bank.stop();
+    // Delayed commands too: nothing may fire after shutdown.
+    this.device.stop();
     await Promise.all([this.telnet?.close(), this.ssh?.close(), this.snmp?.close()]);
   }
 }

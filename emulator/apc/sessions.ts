@@ -1,6 +1,12 @@
 import type { EmulatorEvent } from '../events.js';
 import type { ByteSession, LineSession, Terminal } from '../session.js';
 import type { ApcDevice } from './apc-device.js';
+import { ApcCliSession } from './cli-session.js';
+import { cliV64 } from './cli-v64.js';
+import { type CardClock, hostClock } from './clock.js';
+import { masterSwitchMenu } from './menu-ap9211.js';
+import { ApcMenuSession } from './menu-session.js';
+import { rackPduMenuV27 } from './menu-v27.js';
 
 /**
  * Which session a connection to the card gets: the v2.7 Rack PDU menu, the
@@ -13,13 +19,23 @@ export interface ApcSessionOptions {
   login: boolean;
   /** The user SSH authenticated, when `login` is false. */
   user?: string;
+  /** The card's clock for the banner's Date/Time and Up Time (default: the host's clock, up since this process started). */
+  clock?: CardClock;
 }
 
+/**
+ * - `apc-masterswitch`: the AP9211 menu, whatever the firmware (no v6 CLI existed for it);
+ * - `apc-rackpdu` with firmware 6.4: the `apc>` command line;
+ * - `apc-rackpdu` with firmware 2.7: the keystroke menu of the recordings.
+ */
 export function createApcSession(
-  _device: ApcDevice,
-  _terminal: Terminal,
-  _emit: (e: EmulatorEvent) => void,
-  _opts: ApcSessionOptions,
+  device: ApcDevice,
+  terminal: Terminal,
+  emit: (e: EmulatorEvent) => void,
+  opts: ApcSessionOptions,
 ): LineSession | ByteSession {
-  throw new Error('APC personalities are not written yet');
+  const options = { login: opts.login, user: opts.user, clock: opts.clock ?? hostClock() };
+  if (device.model === 'apc-masterswitch') return new ApcMenuSession(device, terminal, emit, masterSwitchMenu, options);
+  if (device.firmware === '6.4') return new ApcCliSession(device, terminal, emit, cliV64, options);
+  return new ApcMenuSession(device, terminal, emit, rackPduMenuV27, options);
 }

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApcEmulator } from '../../emulator/apc-emulator.js';
+import { EventBus, type Timestamped } from '../../emulator/events.js';
+import { peer, run, runOnTty } from '../helpers/run.js';
+
+/**
+ * The real cluster-glue `stonith -t apcmaster` (1.0.12) against the AP9211
+ * MasterSwitch personality. apcmaster only speaks to TCP port 23, so each
+ * emulator here takes its own 127.0.0.110–119 on port 23 (we run as root in CI).
+ */
+const STONITH = '/usr/sbin/stonith';
+const available = peer(STONITH).available && peer('/usr/lib/stonith/plugins/stonith2/apcmaster.so').available;
+
+interface Running {
+  emulator: ApcEmulator;
+  events: Timestamped[];
+}
+
+async function startMasterSwitch(listen: string): Promise<Running> {
+  const bus = new EventBus(500);
+  const events: Timestamped[] = [];
+  bus.subscribe((e) => events.push(e));
+  const emulator = await ApcEmulator.start({
+    bus,
+    config: {
+      model: 'apc-masterswitch',
+      listen,
+      username: 'apc',
+      password: 'mast3r',
+      role: 'admin',
+      bootDelay: 0.5,
+      plugs: [
+        { number: 1, name: 'Pete' },
+        { number: 3, name: 'mclaws' },
+        { number: 5, name: 'web1', default: 'OFF' },
+      ],
+    },
+  });
+  return { emulator, events };
+}
+
+/** Wait, a bounded number of event-loop turns 50 ms apart, until `done` holds. */
+async function eventually(done: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+describe.skipIf(!available)('stonith -t apcmaster against the AP9211 MasterSwitch emulator', () => {
+  let ms: Running;
+  const HOST = '127.0.0.110';
+  const stonith = (...args: string[]) =>
+    run(STONITH, ['-t', 'apcmaster', `ipaddr=${HOST}`, 'login=apc', 'password=mast3r', ...args], { timeoutMs: 90_000 });
+  const state = (n: number) => ms.emulator.device.bank.get(n)?.state;
+  const plugChanges = (from: number, plug: number) =>
+    ms.events
+      .slice(from)
+      .filter((e) => e.type === 'plug' && e.plug === plug)
+      .map((e) => (e.type === 'plug' ? e.state : ''));
+
+  beforeAll(async () => {
+    ms = await startMasterSwitch(`${HOST}:23`);
+  });
+  afterAll(() => ms.emulator.stop());
+
+  it('-S reports the device OK, exit 0, after one login and a logout', async () => {
+    const from = ms.events.length;
+    const r = await stonith('-S');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const mine = ms.events.slice(from);
+    expect(mine.filter((e) => e.type === 'login')).toHaveLength(1);
+    await eventually(() => ms.events.slice(from).some((e) => e.type === 'logout'), 'the session ends');
+  });
+
+  it('-S on a terminal logs the login and "apcmaster device OK."', async () => {
+    const r = await runOnTty(`${STONITH} -t apcmaster ipaddr=${HOST} login=apc password=mast3r -S`, {
+      timeoutMs: 90_000,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('info: Successful login to APC MasterSwitch.');
+    expect(r.stdout).toContain('info: apcmaster device OK.');
+  });
+
+  it('-l lists every outlet name, lower-cased, without an "all outlets" entry', async () => {
+    const r = await stonith('-l');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('pete\noutlet 2\nmclaws\noutlet 4\nweb1\noutlet 6\noutlet 7\noutlet 8\n');
+  });
+
+  it('-T reset by host name: Immediate Reboot, the outlet goes off and comes back on', async () => {
+    const from = ms.events.length;
+    const r = await runOnTty(`${STONITH} -t apcmaster ipaddr=${HOST} login=apc password=mast3r -T reset mclaws`, {
+      timeoutMs: 90_000,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('info: Host being rebooted: mclaws');
+    expect(r.stdout).toContain('info: Power restored to host: mclaws');
+    await eventually(() => state(3) === 'ON' && plugChanges(from, 3).length === 2, 'outlet 3 back on');
+    expect(plugChanges(from, 3)).toEqual(['OFF', 'ON']);
+  });
+
+  it('-T off opens a second session while the first is still open, and switches the outlet off', async () => {
+    const from = ms.events.length;
+    const r = await stonith('-T', 'off', 'PETE');
+    expect(r.code).toBe(0);
+    expect(state(1)).toBe('OFF');
+    expect(plugChanges(from, 1)).toEqual(['OFF']);
+    // Both logins happen before either session ends: two sessions at once.
+    const mine = ms.events.slice(from);
+    const logins = mine.map((e, i) => (e.type === 'login' ? i : -1)).filter((i) => i >= 0);
+    const firstLogout = mine.findIndex((e) => e.type === 'logout');
+    expect(logins).toHaveLength(2);
+    expect(firstLogout === -1 || firstLogout > (logins[1] as number)).toBe(true);
+    expect(mine.some((e) => e.type === 'refused')).toBe(false);
+  });
+
+  it('-T on switches the outlet back on', async () => {
+    const r = await stonith('-T', 'on', 'pete');
+    expect(r.code).toBe(0);
+    expect(state(1)).toBe('ON');
+  });
+
+  it('-T on an outlet that is already on leaves it on', async () => {
+    const from = ms.events.length;
+    const r = await stonith('-T', 'on', 'pete');
+    expect(r.code).toBe(0);
+    expect(plugChanges(from, 1)).toEqual([]);
+  });
+
+  it('an unknown host exits 4 and switches nothing', async () => {
+    const from = ms.events.length;
+    const r = await stonith('-T', 'off', 'nosuchnode');
+    expect(r.code).toBe(4);
+    expect(ms.events.slice(from).filter((e) => e.type === 'plug')).toEqual([]);
+  });
+
+  it('a wrong password fails without switching anything, and the card reports it', async () => {
+    const wrong = await startMasterSwitch('127.0.0.111:23');
+    try {
+      const r = await run(
+        STONITH,
+        ['-t', 'apcmaster', 'ipaddr=127.0.0.111', 'login=apc', 'password=bad', '-T', 'off', 'pete'],
+        {
+          timeoutMs: 120_000,
+        },
+      );
+      expect(r.code).not.toBe(0);
+      expect(wrong.emulator.device.bank.get(1)?.state).toBe('ON');
+      expect(wrong.events.some((e) => e.type === 'login-failed')).toBe(true);
+      expect(wrong.events.some((e) => e.type === 'login' || e.type === 'plug')).toBe(false);
+    } finally {
+      await wrong.emulator.stop();
+    }
+  });
+});
