@@ -2,6 +2,15 @@
  * fencekit's public surface. Anything not exported here is internal and may change.
  * A test (test/unit/public-exports.test.ts) pins this list.
  */
+export {
+  type ApcMode,
+  type ApcOptions,
+  type ApcSnmpOptions,
+  type ApcSnmpSwitch,
+  type ApcSwitch,
+  createApcSnmpSwitch,
+  createApcSwitch,
+} from '../drivers/apc/index.js';
 export { createWtiSwitch, type WtiFamily, type WtiOptions, type WtiSwitch } from '../drivers/wti/index.js';
 export { Deadline } from './deadline.js';
 export { Dialog, type ExpectOptions, type ExpectResult } from './dialog.js';
@@ -31,4 +40,5 @@ export { type Transcript, type TranscriptDirection, transcriptTo } from './trans
 export type { ByteStream, ByteStreamHandlers } from './transport/byte-stream.js';
 export { memoryPair } from './transport/memory.js';
 export { openSerial, parseSerialSpec, type SerialOptions } from './transport/serial.js';
+export { connectSsh, type SshConnectOptions, sshFingerprint } from './transport/ssh.js';
 export { connectTelnet, type TelnetConnectOptions } from './transport/telnet.js';

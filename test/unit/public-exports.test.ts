@@ -18,12 +18,16 @@ describe('public exports', () => {
       'TimeoutError',
       'UnknownPlugError',
       'UsageError',
+      'connectSsh',
       'connectTelnet',
+      'createApcSnmpSwitch',
+      'createApcSwitch',
       'createWtiSwitch',
       'memoryPair',
       'openSerial',
       'parseSerialSpec',
       'resolveTarget',
+      'sshFingerprint',
       'transcriptTo',
     ]);
   });
