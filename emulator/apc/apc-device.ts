@@ -1,5 +1,5 @@
 import type { EmulatorEvent, PlugState } from '../events.js';
-import { OutletBank } from '../model/outlet-bank.js';
+import { OutletBank, type SwitchAction } from '../model/outlet-bank.js';
 import type { Scheduler } from '../model/scheduler.js';
 
 /**
@@ -34,6 +34,21 @@ export interface ApcSnapshot {
   plugs: ApcOutletState[];
 }
 
+/**
+ * An SNMPv3 (USM) user of the card. The keys are pass phrases, localised to
+ * the agent's engine ID as net-snmp does. No key gives noAuthNoPriv, an
+ * authKey alone authNoPriv, both authPriv. `read` users may GET, `write` users
+ * (the default) may also SET.
+ */
+export interface ApcSnmpUser {
+  name: string;
+  authProtocol?: 'md5' | 'sha';
+  authKey?: string;
+  privProtocol?: 'des' | 'aes';
+  privKey?: string;
+  access?: 'read' | 'write';
+}
+
 export interface ApcIdentity {
   name: string;
   contact: string;
@@ -63,6 +78,11 @@ export class ApcDevice {
   users: ApcUser[] = [{ name: 'apc', password: 'apc', role: 'admin' }];
   /** SNMP v1/v2c communities: `read` may GET, `write` may GET and SET. */
   communities = { read: 'public', write: 'private' };
+  /** SNMPv3 users; none by default, as a card leaves v3 off until a profile is set up. */
+  snmpUsers: ApcSnmpUser[] = [];
+
+  /** Delayed commands from the menus (Delayed On/Off/Reboot), by timer, with the outlets they act on. */
+  private readonly delayed = new Map<unknown, readonly number[]>();
 
   constructor(private readonly opts: ApcDeviceOptions) {
     this.bank = new OutletBank(opts.outlets ?? (opts.model === 'apc-masterswitch' ? 8 : 24), opts.emit, opts.scheduler, {
@@ -78,6 +98,40 @@ export class ApcDevice {
 
   get firmware(): ApcFirmware {
     return this.opts.firmware;
+  }
+
+  /** Run `action` on `plugs` after `delayMs`, on the device's scheduler (the menus' Delayed commands). */
+  later(plugs: readonly number[], action: SwitchAction, delayMs: number, by: string): void {
+    const handle = this.opts.scheduler.setTimeout(() => {
+      this.delayed.delete(handle);
+      void this.bank.switch(plugs, action, by);
+    }, delayMs);
+    this.delayed.set(handle, [...plugs]);
+  }
+
+  /** Drop the delayed commands that act on any of `plugs`; how many were dropped. */
+  cancelLater(plugs: readonly number[]): number {
+    let dropped = 0;
+    for (const [handle, on] of this.delayed) {
+      if (!on.some((p) => plugs.includes(p))) continue;
+      this.opts.scheduler.clearTimeout(handle);
+      this.delayed.delete(handle);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /** A delayed command waits to act on this outlet (with the bank's own steps, SNMP's "command pending"). */
+  hasLater(plug: number): boolean {
+    for (const on of this.delayed.values()) if (on.includes(plug)) return true;
+    return false;
+  }
+
+  /** Shutdown: drop delayed commands and the bank's pending steps. States stay as they are. */
+  stop(): void {
+    for (const handle of this.delayed.keys()) this.opts.scheduler.clearTimeout(handle);
+    this.delayed.clear();
+    this.bank.stop();
   }
 
   authenticate(name: string, password: string): ApcUser | null {

@@ -1,28 +1,229 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
+import snmp from 'net-snmp';
 import type { EmulatorEvent } from '../events.js';
-import type { ApcDevice } from './apc-device.js';
+import type { ApcDevice, ApcSnmpUser } from './apc-device.js';
+import { createApcMib, type Mib } from './snmp-mib.js';
+import { ErrorStatus, respond, type SnmpRequest, type Varbind } from './snmp-responder.js';
 
 /**
  * The card's SNMP agent (v1, v2c, v3) with the Rack PDU identity
  * (.1.3.6.1.4.1.318.1.3.4.5): status, control and name tables of the outlets,
  * SETs that switch them, real SNMP errors for bad SETs.
+ *
+ * net-snmp carries the packets: its agent owns the UDP socket, decodes and
+ * encodes messages, checks communities and USM users, answers SNMPv3 engine
+ * discovery, authenticates and decrypts. The command responder is ours
+ * (snmp-responder.ts over snmp-mib.ts), because net-snmp's own answers differ
+ * from a real agent's where the real clients can tell:
+ * - to SNMPv1 it answers a missing OID with a noSuchInstance varbind, which v1
+ *   does not have, instead of a noSuchName error (fence_apc_snmp must fail on
+ *   an outlet that does not exist, not read it as "off");
+ * - it checks a SET by casting the value, not by its ASN.1 type, so `s "1"`,
+ *   `u 1` or `a 1.2.3.4` pass for an INTEGER instead of giving wrongType;
+ * - it gives badValue, a v1 code, to v2c for a value out of range.
+ *
+ * So net-snmp's agent dispatches each request to us: its four request
+ * handlers on the agent instance are replaced. That, the authorizer's lists
+ * (read from the device at each message, so a community changed on the card
+ * applies at once) and the socket factory (net-snmp turns port 0 into 161) are
+ * the three places this file reaches into net-snmp 3.x beyond its documented API.
  */
 export interface ApcSnmpOptions {
   host: string;
   port: number;
   device: ApcDevice;
   emit: (e: EmulatorEvent) => void;
+  /** SNMPv3 users; given, they replace the device's `snmpUsers`. */
+  v3Users?: ApcSnmpUser[];
+}
+
+/** The parts of a decoded net-snmp message the responder reads. */
+interface IncomingMessage {
+  version: number;
+  community?: string;
+  user?: { name: string };
+  pdu: {
+    type: number;
+    varbinds: Varbind[];
+    nonRepeaters?: number;
+    maxRepetitions?: number;
+    getResponsePduForRequest(): { errorStatus?: number; errorIndex?: number; varbinds: Varbind[] };
+  };
+  createResponseForRequest(pdu: unknown): unknown;
+}
+
+type RequestHandler = (socket: dgram.Socket, message: IncomingMessage, rinfo: dgram.RemoteInfo) => void;
+
+/** net-snmp's Agent, as far as this file uses it. */
+interface NetSnmpAgent {
+  getAuthorizer(): object;
+  listener: { send(message: unknown, rinfo: dgram.RemoteInfo, socket: dgram.Socket): void };
+  getRequest: RequestHandler;
+  getNextRequest: RequestHandler;
+  getBulkRequest: RequestHandler;
+  setRequest: RequestHandler;
+  close(callback?: () => void): void;
+}
+
+const KINDS: Record<number, SnmpRequest['kind'] | undefined> = {
+  [snmp.PduType.GetRequest]: 'get',
+  [snmp.PduType.GetNextRequest]: 'getnext',
+  [snmp.PduType.GetBulkRequest]: 'getbulk',
+  [snmp.PduType.SetRequest]: 'set',
+};
+
+/** Types net-snmp can encode when a response echoes a request's varbind. */
+const ECHOABLE = new Set<number>([
+  snmp.ObjectType.Integer,
+  snmp.ObjectType.OctetString,
+  snmp.ObjectType.Null,
+  snmp.ObjectType.OID,
+  snmp.ObjectType.IpAddress,
+  snmp.ObjectType.Counter,
+  snmp.ObjectType.Gauge,
+  snmp.ObjectType.TimeTicks,
+  snmp.ObjectType.Opaque,
+]);
+
+function netSnmpUser(u: ApcSnmpUser): snmp.User {
+  const level = u.privKey
+    ? snmp.SecurityLevel.authPriv
+    : u.authKey
+      ? snmp.SecurityLevel.authNoPriv
+      : snmp.SecurityLevel.noAuthNoPriv;
+  return {
+    name: u.name,
+    level,
+    authProtocol: u.authProtocol === 'md5' ? snmp.AuthProtocols.md5 : snmp.AuthProtocols.sha,
+    authKey: u.authKey,
+    privProtocol: u.privProtocol === 'des' ? snmp.PrivProtocols.des : snmp.PrivProtocols.aes,
+    privKey: u.privKey,
+  };
 }
 
 export class ApcSnmpAgent {
-  static start(_opts: ApcSnmpOptions): Promise<ApcSnmpAgent> {
-    return Promise.reject(new Error('the SNMP agent is not written yet'));
+  private readonly started = Date.now();
+  private readonly mib: Mib;
+  private readonly bound: { address: string; port: number };
+  private closed: Promise<void> | null = null;
+
+  private constructor(
+    private readonly opts: ApcSnmpOptions,
+    private readonly agent: NetSnmpAgent,
+    socket: dgram.Socket,
+  ) {
+    const a = socket.address();
+    this.bound = { address: a.address, port: a.port };
+    this.mib = createApcMib({ device: opts.device, uptime: () => (Date.now() - this.started) / 10, emit: opts.emit });
+    const answer: RequestHandler = (s, message, rinfo) => this.answer(s, message, rinfo);
+    agent.getRequest = answer;
+    agent.getNextRequest = answer;
+    agent.getBulkRequest = answer;
+    agent.setRequest = answer;
+    const device = opts.device;
+    Object.defineProperties(agent.getAuthorizer(), {
+      communities: { get: () => [device.communities.read, device.communities.write] },
+      users: { get: () => device.snmpUsers.map(netSnmpUser) },
+    });
   }
 
+  static start(opts: ApcSnmpOptions): Promise<ApcSnmpAgent> {
+    if (opts.v3Users) opts.device.snmpUsers = opts.v3Users.map((u) => ({ ...u }));
+    const transport = net.isIPv6(opts.host) ? 'udp6' : 'udp4';
+    let socket: dgram.Socket | undefined;
+    // net-snmp binds `port || 161`; the socket we hand it binds where we were asked, port 0 included.
+    const dgramModule = {
+      createSocket(type: 'udp4' | 'udp6') {
+        const s = dgram.createSocket(type);
+        const bind = s.bind.bind(s);
+        Object.assign(s, { bind: () => bind({ port: opts.port, address: opts.host, exclusive: true }) });
+        socket = s;
+        return s;
+      },
+    };
+    // Bad packets and refused communities or users come here; a card ignores them too.
+    const onAgentError = () => {};
+    const agent = snmp.createAgent(
+      { address: opts.host, port: opts.port || 161, transport, dgramModule, disableAuthorization: false },
+      onAgentError,
+    ) as NetSnmpAgent;
+    return new Promise((resolve, reject) => {
+      const s = socket;
+      if (!s) {
+        reject(new Error('net-snmp did not create its socket'));
+        return;
+      }
+      const onError = (err: Error) => {
+        s.off('listening', onListening);
+        agent.close();
+        reject(err);
+      };
+      const onListening = () => {
+        s.off('error', onError);
+        const a = s.address();
+        opts.emit({ type: 'listening', frontEnd: 'snmp', address: `${a.address}:${a.port}` });
+        resolve(new ApcSnmpAgent(opts, agent, s));
+      };
+      s.once('error', onError);
+      s.once('listening', onListening);
+    });
+  }
+
+  /** Where the agent listens (still readable after close). */
   get address(): { address: string; port: number } {
-    return { address: '', port: 0 };
+    return { ...this.bound };
   }
 
   close(): Promise<void> {
-    return Promise.resolve();
+    this.closed ??= new Promise((resolve) => this.agent.close(() => resolve()));
+    return this.closed;
+  }
+
+  private access(message: IncomingMessage): 'read' | 'write' | null {
+    const { communities, snmpUsers } = this.opts.device;
+    if (message.version === snmp.Version3) {
+      const user = snmpUsers.find((u) => u.name === message.user?.name);
+      return user ? (user.access ?? 'write') : null;
+    }
+    if (message.community === communities.write) return 'write';
+    if (message.community === communities.read) return 'read';
+    return null;
+  }
+
+  private answer(socket: dgram.Socket, message: IncomingMessage, rinfo: dgram.RemoteInfo): void {
+    const kind = KINDS[message.pdu.type];
+    const access = this.access(message);
+    // An unknown community is dropped, as a card does; SNMPv1 has no GETBULK.
+    if (!kind || !access || (kind === 'getbulk' && message.version === snmp.Version1)) return;
+    const version = message.version === snmp.Version1 ? 'v1' : message.version === snmp.Version2c ? 'v2c' : 'v3';
+    const request: SnmpRequest = {
+      version,
+      kind,
+      access,
+      varbinds: message.pdu.varbinds,
+      nonRepeaters: message.pdu.nonRepeaters,
+      maxRepetitions: message.pdu.maxRepetitions,
+      by: `snmp ${rinfo.address}:${rinfo.port}`,
+    };
+    const pdu = message.pdu.getResponsePduForRequest();
+    try {
+      const result = respond(this.mib, request);
+      pdu.errorStatus = result.errorStatus;
+      pdu.errorIndex = result.errorIndex;
+      pdu.varbinds = result.varbinds.map((vb) =>
+        vb.type >= 0x80 || ECHOABLE.has(vb.type) ? vb : { ...vb, type: snmp.ObjectType.Null, value: null },
+      );
+      this.agent.listener.send(message.createResponseForRequest(pdu), rinfo, socket);
+    } catch {
+      pdu.errorStatus = ErrorStatus.genErr;
+      pdu.errorIndex = 1;
+      pdu.varbinds = request.varbinds.map((vb) => ({ oid: vb.oid, type: snmp.ObjectType.Null, value: null }));
+      try {
+        this.agent.listener.send(message.createResponseForRequest(pdu), rinfo, socket);
+      } catch {
+        // Nothing sensible left to send.
+      }
+    }
   }
 }
