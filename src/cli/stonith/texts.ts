@@ -1,0 +1,221 @@
+/**
+ * Every fixed text cluster-glue's `stonith` 1.0.12 prints, byte for byte
+ * (../shared/reference/stonith-cli.md §3, §4, §8), as data and small
+ * renderers; and, at the end, the device types: the `-L` list and, for each
+ * type fencekit implements, its descriptions, config names and plugin loader.
+ */
+import type { PluginModule } from './plugin.js';
+
+/** `stonith -V`. The name is fixed: the real binary prints "stonith" whatever it is called. */
+export const VERSION_LINE = 'stonith: 1.0.12 (0a7add1d9996b6d869d441da6c82fb7b8abcef4f)\n';
+
+const TYPE_PARAMETERS = '{-p stonith-device-parameters | -F stonith-device-parameters-file | -E | name=value...}';
+
+/** The usage text; `cmd` is the program's base name. Usage lines are TAB, space, command. */
+export function usageText(cmd: string): string {
+  return [
+    'usage:',
+    `\t ${cmd} [-svh] -L`,
+    `\t ${cmd} [-svh] -t stonith-device-type -n`,
+    `\t ${cmd} [-svh] -t stonith-device-type -m`,
+    `\t ${cmd} [-svh] -t stonith-device-type ${TYPE_PARAMETERS} [-c count] -lS`,
+    `\t ${cmd} [-svh] -t stonith-device-type ${TYPE_PARAMETERS} [-c count] -T {reset|on|off} nodename`,
+    '',
+    'where:',
+    '\t-L\tlist supported stonith device types',
+    '\t-l\tlist hosts controlled by this stonith device',
+    '\t-S\treport stonith device status',
+    '\t-s\tsilent',
+    '\t-v\tverbose',
+    '\t-n\toutput the config names of stonith-device-parameters',
+    '\t-m\tdisplay meta-data of the stonith device type',
+    '\t-h\tdisplay detailed help message with stonith device description(s)',
+    '',
+  ].join('\n');
+}
+
+/** After the usage, `-h` without `-t` prints this, then one block per type. */
+export const HELP_ALL_HEADER = '\nSTONITH -t device types and associated configuration details:\n';
+
+/** One type's `-h` block. It starts with two empty lines. */
+export function helpBlock(type: StonithType): string {
+  return [
+    '',
+    '',
+    `STONITH Device: ${type.name} - ${type.description}`,
+    `For more information see ${type.url}`,
+    `List of valid parameter names for ${type.name} STONITH device:`,
+    ...type.configNames.map((n) => `\t${n}`),
+    'For Config info [-p] syntax, give each of the above parameters in order as',
+    'the -p value.',
+    'Arguments are separated by white space.',
+    'Config file [-F] syntax is the same as -p, except # at the start of a line',
+    'denotes a comment',
+    '',
+  ].join('\n');
+}
+
+/** `-n`: every name followed by two spaces, the last one too, then a newline. */
+export function configNamesLine(type: StonithType): string {
+  return `${type.configNames.map((n) => `${n}  `).join('')}\n`;
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+}
+
+/** `-m`: the same template for every type; the descriptions are XML-escaped, the parameter block is the type's own. */
+export function metadataXml(type: StonithType): string {
+  return [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">',
+    `<resource-agent name="${type.name}">`,
+    '<version>1.0</version>',
+    '<longdesc lang="en">',
+    xmlEscape(type.description),
+    '</longdesc>',
+    `<shortdesc lang="en">${xmlEscape(type.shortDescription)}</shortdesc>`,
+    type.parametersXml,
+    '<actions>',
+    '<action name="start"   timeout="20" />',
+    '<action name="stop"    timeout="15" />',
+    '<action name="status"  timeout="20" />',
+    '<action name="monitor" timeout="20" interval="3600" />',
+    '<action name="meta-data"  timeout="15" />',
+    '</actions>',
+    '<special tag="heartbeat">',
+    '<version>2.0</version>',
+    '</special>',
+    '</resource-agent>',
+    '',
+  ].join('\n');
+}
+
+/** Messages printed with plain fprintf(stderr): the same on a terminal or not. */
+export const MESSAGES = {
+  badCount: (text: string) => `bad count [${text}]\n`,
+  badResetType: (text: string) => `bad reset type [${text}]\n`,
+  oneParameterSource: 'Please use just one of -F, -p, and -E options\n',
+  cannotMix: 'Cannot mix name=value and -p, -F, or -E style arguments\n',
+  tooManyPairs: 'Too many name=value style arguments\n',
+  needParameters: 'Must specify either -p option, -F option, -E option, or name=value style arguments\n',
+  badP: (text: string) => `Invalid STONITH -p parameter [${text}]\n`,
+  invalidConfigInfo: (type: string) => `Invalid config info for ${type} device\n`,
+  validConfigNames: (names: readonly string[]) => `Valid config names are:\n${names.map((n) => `\t${n}\n`).join('')}`,
+  helpInvalidType: (type: string) => `Invalid device type: '${type}'\n`,
+} as const;
+
+/** Messages that go through the log (§7): shown on a terminal, syslog otherwise. */
+export const LOG_MESSAGES = {
+  needType: 'Must specify device type (-t option)',
+  invalidType: (type: string) => `Invalid device type: '${type}'`,
+  cannotOpen: (file: string) => `Cannot open ${file}`,
+  invalidConfigFile: (type: string) => `Invalid config file for ${type} device.`,
+  deviceOk: (type: string) => `${type} device OK.`,
+  notAccessible: (type: string) => `${type} device not accessible.`,
+  cannotList: (type: string) => `Could not list hosts for ${type}.`,
+} as const;
+
+// --- Device types ----------------------------------------------------------
+
+/**
+ * The device types: the names cluster-glue 1.0.12 knows (for `-L`, and to
+ * tell "unknown" from "not implemented here"), and, for each type fencekit
+ * implements, its descriptive data and a loader for its plugin module.
+ *
+ * Adding a type (apcmaster, apcmastersnmp, external/riloe) is one more entry
+ * in IMPLEMENTED, with the texts ../shared/reference/stonith-cli.md gives for
+ * it, and one plugin module under this directory. Nothing else changes.
+ */
+export interface StonithType {
+  name: string;
+  /** Config names, in `-p` order. */
+  configNames: readonly string[];
+  /** The device description: `-h` after "STONITH Device: NAME - ", and the `-m` longdesc. */
+  description: string;
+  url: string;
+  /** The `-m` shortdesc (the plugin's device id). */
+  shortDescription: string;
+  /** The `-m` `<parameters>` block, verbatim. */
+  parametersXml: string;
+  /** The plugin, loaded only when an action runs. */
+  load(): Promise<PluginModule>;
+}
+
+/** `stonith -L` on Debian 12 (cluster-glue 1.0.12-21), in its order: sorted, external/* in place. */
+export const KNOWN_TYPES: readonly string[] = [
+  'apcmaster',
+  'apcmastersnmp',
+  'apcsmart',
+  'baytech',
+  'bladehpi',
+  'cyclades',
+  'drac3',
+  'external/drac5',
+  'external/dracmc-telnet',
+  'external/hetzner',
+  'external/hmchttp',
+  'external/ibmrsa',
+  'external/ibmrsa-telnet',
+  'external/ipmi',
+  'external/ippower9258',
+  'external/kdumpcheck',
+  'external/libvirt',
+  'external/nut',
+  'external/rackpdu',
+  'external/riloe',
+  'external/ssh',
+  'external/vcenter',
+  'external/vmware',
+  'external/xen0',
+  'external/xen0-ha',
+  'ibmhmc',
+  'ipmilan',
+  'meatware',
+  'null',
+  'nw_rpc100s',
+  'rcd_serial',
+  'rps10',
+  'ssh',
+  'suicide',
+  'wti_mpc',
+  'wti_nps',
+];
+
+const parameter = (name: string, shortdesc: string, longdesc: string) =>
+  `<parameter name="${name}" unique="0" required="1"><content type="string" />
+<shortdesc lang="en">
+${shortdesc}</shortdesc>
+<longdesc lang="en">
+${longdesc}</longdesc>
+</parameter>
+`;
+
+const WTI_NPS: StonithType = {
+  name: 'wti_nps',
+  configNames: ['ipaddr', 'password'],
+  description: [
+    'Western Telematic (WTI) Network Power Switch Devices (NPS-xxx)',
+    'Also supports the WTI Telnet Power Switch Devices (TPS-xxx)',
+    'NOTE: The WTI Network Power Switch, accepts only one (telnet) connection/session at a time.',
+  ].join('\n'),
+  url: 'http://www.wti.com/',
+  shortDescription: 'WTI Network Power Switch',
+  parametersXml: `<parameters>${parameter('ipaddr', 'IP Address', 'The IP address of the STONITH device')}${parameter(
+    'password',
+    'Password',
+    'The password used for logging in to the STONITH device',
+  )}</parameters>`,
+  load: () => import('./wti-nps.js'),
+};
+
+/** The types fencekit-stonith implements, in `-L` order. */
+export const IMPLEMENTED: readonly StonithType[] = [WTI_NPS];
+
+export type TypeLookup = { kind: 'implemented'; type: StonithType } | { kind: 'not-implemented' } | { kind: 'unknown' };
+
+export function lookupType(name: string): TypeLookup {
+  const type = IMPLEMENTED.find((t) => t.name === name);
+  if (type) return { kind: 'implemented', type };
+  return KNOWN_TYPES.includes(name) ? { kind: 'not-implemented' } : { kind: 'unknown' };
+}
