@@ -1,0 +1,116 @@
+import type { EmulatorEvent, PlugState } from '../events.js';
+import type { Scheduler } from '../model/scheduler.js';
+
+/**
+ * The server an iLO manages: one power state, and the seconds between a
+ * button press (or a power command) and the state actually changing. No I/O
+ * and no clock of its own; RIBCL, SMASH CLP and Redfish all act through here.
+ */
+export type IloModel = 'ilo2' | 'ilo3' | 'ilo4' | 'ilo5';
+
+export const ILO_MODELS: readonly IloModel[] = ['ilo2', 'ilo3', 'ilo4', 'ilo5'];
+
+export function isIloModel(model: string): model is IloModel {
+  return (ILO_MODELS as readonly string[]).includes(model);
+}
+
+/** What each generation reports: RIBCL version, firmware, processor name. [unverified beyond iLO3 1.82] */
+export const ILO_IDENTITY: Record<IloModel, { ribcl: string; firmware: string; date: string; processor: string; license: string }> = {
+  ilo2: { ribcl: '2.22', firmware: '2.29', date: 'Jul 16 2015', processor: 'iLO2', license: 'iLO 2 Advanced' },
+  ilo3: { ribcl: '2.23', firmware: '1.82', date: 'Jan 15 2015', processor: 'iLO3', license: 'iLO 3 Advanced' },
+  ilo4: { ribcl: '2.23', firmware: '2.78', date: 'Apr 28 2021', processor: 'iLO4', license: 'iLO Advanced' },
+  ilo5: { ribcl: '2.23', firmware: '2.72', date: 'Sep 04 2022', processor: 'iLO5', license: 'iLO Advanced' },
+};
+
+export interface IloUser {
+  name: string;
+  password: string;
+}
+
+export interface IloSnapshot {
+  version: 1;
+  model: IloModel;
+  power: PlugState;
+  hostName: string;
+}
+
+/** Named faults: the board never changes the power state (stuck), or hangs up after login. */
+export const ILO_FAULTS = ['stuck-power', 'drop-after-login'] as const;
+export type IloFault = (typeof ILO_FAULTS)[number];
+
+export interface IloDeviceOptions {
+  model: IloModel;
+  emit: (e: EmulatorEvent) => void;
+  scheduler: Scheduler;
+}
+
+export class IloDevice {
+  power: PlugState = 'ON';
+  /** Seconds between a press or a power command and the state changing. */
+  transitionSeconds = 0;
+  hostName = 'node1';
+  users: IloUser[] = [{ name: 'admin', password: 'admin' }];
+  readonly faults = new Set<IloFault>();
+  private pending: { handle: unknown; to: PlugState } | null = null;
+
+  constructor(private readonly opts: IloDeviceOptions) {}
+
+  get model(): IloModel {
+    return this.opts.model;
+  }
+
+  get identity() {
+    return ILO_IDENTITY[this.opts.model];
+  }
+
+  authenticate(name: string, password: string): boolean {
+    return this.users.some((u) => u.name === name && u.password === password);
+  }
+
+  /** The state the server is heading for (after a pending change), for toggles. */
+  get target(): PlugState {
+    return this.pending?.to ?? this.power;
+  }
+
+  /** Ask for a state; it arrives after `transitionSeconds`. `by` names who asked, for the event. */
+  setPower(to: PlugState, by: string): void {
+    if (this.faults.has('stuck-power')) return;
+    if (this.pending) {
+      this.opts.scheduler.clearTimeout(this.pending.handle);
+      this.pending = null;
+    }
+    if (to === this.power) return;
+    const apply = () => {
+      this.pending = null;
+      if (this.power === to) return;
+      this.power = to;
+      this.opts.emit({ type: 'plug', plug: 1, name: this.hostName, state: to, by });
+    };
+    if (this.transitionSeconds <= 0) return apply();
+    this.pending = { to, handle: this.opts.scheduler.setTimeout(apply, this.transitionSeconds * 1000) };
+  }
+
+  /** Off, then on once off has been reached (a cold boot / reset). */
+  cycle(by: string): void {
+    if (this.faults.has('stuck-power')) return;
+    const waitOff = this.transitionSeconds;
+    this.setPower('OFF', by);
+    const on = () => this.setPower('ON', by);
+    if (waitOff <= 0) on();
+    else this.opts.scheduler.setTimeout(on, waitOff * 1000 + 1);
+  }
+
+  snapshot(): IloSnapshot {
+    return { version: 1, model: this.model, power: this.power, hostName: this.hostName };
+  }
+
+  load(s: Partial<IloSnapshot>): void {
+    if (s.power) this.power = s.power;
+    if (s.hostName) this.hostName = s.hostName;
+  }
+
+  stop(): void {
+    if (this.pending) this.opts.scheduler.clearTimeout(this.pending.handle);
+    this.pending = null;
+  }
+}
