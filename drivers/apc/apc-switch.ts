@@ -134,31 +134,37 @@ class MenuSession implements ApcSession {
     await this.prompt(deadline, 'Control Console');
   }
 
-  /** Control Console → Device Manager → the outlet list; returns the whole (paged) list. */
+  /**
+   * Control Console → Device Manager → the outlet list; returns the whole
+   * (paged) list. The AP9211 MasterSwitch has no Device Manager: its `1`
+   * ("Device Control") lists the outlets at once.
+   */
   private async outletList(deadline: Deadline): Promise<string> {
+    const timeoutMs = this.opts.promptTimeoutMs ?? 10_000;
+    const page = (phase: string) => this.dialog.expect([APC.menuPrompt, APC.pager], { phase, deadline, timeoutMs });
     this.choose('1');
-    const manager = (await this.prompt(deadline, 'Device Manager')).before;
-    if (APC.outletMenus.v3.test(manager)) {
-      this.choose('2');
-      await this.prompt(deadline, 'Outlet Management');
-      this.choose('1');
-    } else {
-      const entry = APC.outletMenus.v2Admin.exec(manager) ?? APC.outletMenus.v2User.exec(manager);
-      if (!entry) throw new ProtocolError('the Device Manager offers no outlet control');
-      this.choose(entry[1] as string);
+    let r = await page('Device Manager');
+    if (r.index === 0 && !APC.outletRow.test(r.before)) {
+      const manager = r.before;
+      if (APC.outletMenus.v3.test(manager)) {
+        this.choose('2');
+        await this.prompt(deadline, 'Outlet Management');
+        this.choose('1');
+      } else {
+        const entry = APC.outletMenus.v2Admin.exec(manager) ?? APC.outletMenus.v2User.exec(manager);
+        if (!entry) throw new ProtocolError('the Device Manager offers no outlet control');
+        this.choose(entry[1] as string);
+      }
+      r = await page('outlet list');
     }
-    let screen = '';
-    for (let page = 0; page < 16; page++) {
-      const r = await this.dialog.expect([APC.menuPrompt, APC.pager], {
-        phase: 'outlet list',
-        deadline,
-        timeoutMs: this.opts.promptTimeoutMs ?? 10_000,
-      });
-      screen += r.before;
-      if (r.index === 0) return screen;
+    let screen = r.before;
+    for (let pages = 1; r.index !== 0; pages++) {
+      if (pages >= 16) throw new ProtocolError('the outlet list ran past 16 pages');
       this.dialog.send(APC.enter);
+      r = await page('outlet list');
+      screen += r.before;
     }
-    throw new ProtocolError('the outlet list ran past 16 pages');
+    return screen;
   }
 
   async readPlugs(deadline: Deadline): Promise<PlugInfo[]> {

@@ -26,6 +26,8 @@ export const APC = {
     v2Admin: /(\d+)- Outlet Control\/Configuration/,
     v2User: /(\d+)- Outlet Control\b/,
   },
+  /** A row of the outlet list (`    10- Saturnin                 ON`): tells it from the Device Manager. */
+  outletRow: /^\s*\d+- .*\s(?:ON|OFF)\s*$/m,
   /** Outlet screen items (admin and v3 screens first offer "1- Control Outlet"). */
   controlOutlet: /1- Control Outlet/,
   immediateOn: '1',

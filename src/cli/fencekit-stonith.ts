@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
  * `fencekit-stonith`: a drop-in for cluster-glue's `stonith` 1.0.12
- * (../shared/reference/stonith-cli.md), device type wti_nps. Same options,
- * same order of checks, same output and exit statuses; see docs/stonith.md
- * for the extensions and the deliberate differences.
+ * (../shared/reference/stonith-cli.md), device types apcmaster,
+ * apcmastersnmp and wti_nps. Same options, same order of checks, same output
+ * and exit statuses; see docs/stonith.md for the extensions and the
+ * deliberate differences.
  *
  * This file is the front-end: the checks of §2 in order, then the action
  * loop. Options are read in stonith/args.ts, parameters in stonith/params.ts,
  * texts and the device types' data are in stonith/texts.ts, the device work
- * in the type's plugin module (stonith/wti-nps.ts), loaded only when an
- * action runs. No commander, no logger library: `-l` must start fast.
+ * in the type's plugin module (stonith/wti-nps.ts, apcmaster.ts,
+ * apcmastersnmp.ts), loaded only when an action runs. No commander, no
+ * logger library: `-l` must start fast.
  */
 import path from 'node:path';
 import { isatty } from 'node:tty';
@@ -107,6 +109,30 @@ function configure(type: StonithType, args: StonithArgs, pairs: string[], io: Ou
   return { kind: 'configured', config: new Map() };
 }
 
+/**
+ * §2 step 13: the plugin refused the configuration (its set_config failed).
+ * The exit status, or null when the real binary goes on unconfigured (-p, -E).
+ */
+function configurationFailed(
+  type: StonithType,
+  args: StonithArgs,
+  pairs: string[],
+  rc: number,
+  io: Output,
+  log: Logger,
+): number | null {
+  if (pairs.length > 0) {
+    io.err(MESSAGES.invalidConfigInfo(type.name) + MESSAGES.validConfigNames(type.configNames));
+    return rc;
+  }
+  if (args.parameterFile !== undefined) {
+    log.error(LOG_MESSAGES.invalidConfigFile(type.name));
+    return S.BADCONFIG;
+  }
+  io.err(MESSAGES.invalidConfigInfo(type.name));
+  return null;
+}
+
 async function main(argv: readonly string[], io: Output, tty: boolean, cmd: string): Promise<number> {
   // 1. Options (-V, bad -c and bad -T end here).
   const parsed = parseArguments(argv, cmd, io);
@@ -191,6 +217,12 @@ async function main(argv: readonly string[], io: Output, tty: boolean, cmd: stri
   if (configured.kind === 'configured') {
     const module = await type.load();
     plugin = module.createPlugin(configured.config, { log, debug: args.debug });
+    const rc = plugin.configure ? await plugin.configure() : S.OK;
+    if (rc !== S.OK) {
+      const failed = configurationFailed(type, args, pairs, rc, io, log);
+      if (failed !== null) return failed;
+      plugin = null;
+    }
   }
   // 14. The actions: S, then l, then T, `count` times; the status is the last one's.
   // stonith lowercases the nodename (strdown: ASCII letters only).

@@ -21,6 +21,12 @@ export const S = {
 export type ResetRequest = 'reset' | 'on' | 'off';
 
 export interface StonithPlugin {
+  /**
+   * Optional: what the C plugin's set_config does beyond copying the values
+   * (apcmastersnmp resolves the host and reads the device). S.OK, or the
+   * return code the front-end reports as a configuration failure.
+   */
+  configure?(): Promise<number>;
   /** The device answers and accepts our login. */
   status(): Promise<number>;
   /** The hosts the device controls, in its order; null when they could not be read. */

@@ -123,7 +123,7 @@ export const LOG_MESSAGES = {
  * tell "unknown" from "not implemented here"), and, for each type fencekit
  * implements, its descriptive data and a loader for its plugin module.
  *
- * Adding a type (apcmaster, apcmastersnmp, external/riloe) is one more entry
+ * Adding a type (external/riloe, …) is one more entry
  * in IMPLEMENTED, with the texts ../shared/reference/stonith-cli.md gives for
  * it, and one plugin module under this directory. Nothing else changes.
  */
@@ -209,8 +209,46 @@ const WTI_NPS: StonithType = {
   load: () => import('./wti-nps.js'),
 };
 
+const IPADDR = parameter('ipaddr', 'IP Address', 'The IP address of the STONITH device');
+
+const APCMASTER: StonithType = {
+  name: 'apcmaster',
+  configNames: ['ipaddr', 'login', 'password'],
+  description: [
+    'APC MasterSwitch (via telnet)',
+    'NOTE: The APC MasterSwitch accepts only one (telnet)',
+    'connection/session a time. When one session is active,',
+    'subsequent attempts to connect to the MasterSwitch will fail.',
+  ].join('\n'),
+  url: 'http://www.apc.com/',
+  shortDescription: 'APC MasterSwitch',
+  parametersXml: `<parameters>${IPADDR}${parameter(
+    'login',
+    'Login',
+    'The username used for logging in to the STONITH device',
+  )}${parameter('password', 'Password', 'The password used for logging in to the STONITH device')}</parameters>`,
+  load: () => import('./apcmaster.js'),
+};
+
+const APCMASTERSNMP: StonithType = {
+  name: 'apcmastersnmp',
+  configNames: ['ipaddr', 'port', 'community'],
+  description: [
+    'APC MasterSwitch (via SNMP)',
+    'The APC MasterSwitch can accept multiple simultaneous SNMP clients',
+  ].join('\n'),
+  url: 'http://www.apc.com/',
+  shortDescription: 'APC MasterSwitch (SNMP)',
+  parametersXml: `<parameters>${IPADDR}${parameter(
+    'port',
+    'port',
+    'The port number on which the SNMP server is running on the STONITH device',
+  )}${parameter('community', 'SNMP Community', 'The SNMP community string associated with the STONITH device')}</parameters>`,
+  load: () => import('./apcmastersnmp.js'),
+};
+
 /** The types fencekit-stonith implements, in `-L` order. */
-export const IMPLEMENTED: readonly StonithType[] = [WTI_NPS];
+export const IMPLEMENTED: readonly StonithType[] = [APCMASTER, APCMASTERSNMP, WTI_NPS];
 
 export type TypeLookup = { kind: 'implemented'; type: StonithType } | { kind: 'not-implemented' } | { kind: 'unknown' };
 

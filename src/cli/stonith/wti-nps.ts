@@ -18,10 +18,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 // The driver module itself, not the package's index: one module fewer to load at start-up.
 import { createWtiSwitch, type WtiSwitch } from '../../../drivers/wti/wti-switch.js';
-import { FencekitError, TimeoutError } from '../../errors.js';
+import { TimeoutError } from '../../errors.js';
 import type { PlugInfo, PlugResult, PlugTarget } from '../../power-switch.js';
 import { MASK, type TranscriptDirection } from '../../transcript.js';
 import { parseSerialSpec, type SerialOptions } from '../../transport/serial.js';
+import {
+  asciiLower,
+  codeOf,
+  errnoOf,
+  escapeControls,
+  LOOKUP_FAILURES,
+  type NetAddress,
+  parseNetAddress,
+  STRERROR,
+} from './common.js';
 import type { Logger } from './log.js';
 import { fromBytes } from './params.js';
 import { type PluginContext, type ResetRequest, S, type StonithPlugin } from './plugin.js';
@@ -34,50 +44,17 @@ const MAX_HOSTS = 63;
 /** The plugin reads names with `%16c`: longer names are compared on their first 16 characters. */
 const NAME_WIDTH = 16;
 
-type Address = { host: string; port: number } | { serial: SerialOptions } | { unresolvable: true };
+type Address = NetAddress | { serial: SerialOptions };
 
 /** `ipaddr`: a host (port 23), `HOST:PORT`, `[V6]:PORT`, or a serial device path. */
 export function parseAddress(ipaddr: string): Address {
   if (ipaddr.startsWith('/')) return { serial: parseSerialSpec(ipaddr) };
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(ipaddr) ?? /^([^:[\]]+):(\d+)$/.exec(ipaddr);
-  if (m) {
-    const port = Number(m[2]);
-    return port >= 1 && port <= 65535 ? { host: m[1] as string, port } : { unresolvable: true };
-  }
-  return ipaddr === '' ? { unresolvable: true } : { host: ipaddr, port: 23 };
-}
-
-/** strdown(): ASCII letters only, as in the C locale. */
-export function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return parseNetAddress(ipaddr);
 }
 
 /** A plug name as the plugin reads it: 16 characters, trailing blanks dropped. */
 function plugName(name: string): string {
   return name.slice(0, NAME_WIDTH).trimEnd();
-}
-
-/** strerror() for the connect errors a client meets. */
-const STRERROR: Record<string, string> = {
-  ECONNREFUSED: 'Connection refused',
-  EHOSTUNREACH: 'No route to host',
-  ENETUNREACH: 'Network is unreachable',
-  ETIMEDOUT: 'Connection timed out',
-  EADDRNOTAVAIL: 'Cannot assign requested address',
-  EACCES: 'Permission denied',
-  EPERM: 'Operation not permitted',
-  ENOENT: 'No such file or directory',
-  EBUSY: 'Device or resource busy',
-};
-/** Name look-up failures: the plugin gives up on the attempt without a word. */
-const LOOKUP_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
-
-function errnoOf(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code) && !(e instanceof FencekitError)) return code;
-  }
-  return undefined;
 }
 
 /** The innermost error's words: serialport says "Error: No such file or directory, cannot open /dev/x". */
@@ -86,10 +63,6 @@ function rootReason(err: unknown): string {
   for (let depth = 0; e instanceof Error && e.cause instanceof Error && depth < 8; depth++) e = e.cause;
   const text = e instanceof Error ? e.message : String(e);
   return text.replace(/^Error: /, '').replace(/, cannot open .*$/, '');
-}
-
-function codeOf(err: unknown): string | undefined {
-  return err instanceof FencekitError ? err.code : undefined;
 }
 
 /** How the last login attempt failed: it decides -T's return code. */
@@ -102,14 +75,6 @@ interface AttemptState {
   received: boolean;
   passwordSent: boolean;
   loggedIn: boolean;
-}
-
-function escapeControls(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f]/g, (c) => {
-    if (c === '\r') return '\\r';
-    if (c === '\n') return '\\n';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
 }
 
 class WtiNpsPlugin implements StonithPlugin {
