@@ -5,6 +5,7 @@ import {
   ConfigError,
   DEFAULT_LISTEN,
   type EmulatorConfig,
+  faultsOf,
   isApcModel,
   parsePlugFlag,
   validateConfig,
@@ -14,8 +15,9 @@ import { EventBus } from './events.js';
 import { logEvents } from './log.js';
 import { WtiEmulator } from './wti-emulator.js';
 import { ApcEmulator } from './apc-emulator.js';
+import { IloEmulator } from './ilo-emulator.js';
+import { isIloModel } from './ilo/ilo-device.js';
 import { banner } from './wti/screens.js';
-import { isWtiFault, WTI_FAULTS } from './wti/wti-device.js';
 
 /** `fencekit emulate`: flags as commander parsed them. */
 export interface EmulateFlags {
@@ -42,6 +44,11 @@ export interface EmulateFlags {
   community?: string;
   outlets?: string;
   maxSessions?: string;
+  tls?: string;
+  https?: string;
+  cert?: string;
+  key?: string;
+  transition?: string;
 }
 
 /** The built-in demo password of emulator/default-config.json, the only one ever printed. */
@@ -84,6 +91,10 @@ export function buildConfig(flags: EmulateFlags): { config: EmulatorConfig; over
       snmp: flags.snmp,
       outlets: number('--outlets', flags.outlets),
       maxSessions: number('--max-sessions', flags.maxSessions),
+      tls: flags.tls,
+      https: flags.https,
+      cert: flags.cert,
+      key: flags.key,
     }),
     'command line',
   );
@@ -97,17 +108,37 @@ export function buildConfig(flags: EmulateFlags): { config: EmulatorConfig; over
     username: flags.username,
     role: flags.role,
     community: flags.community,
+    transition: number('--transition', flags.transition),
   }) as Partial<EmulatorConfig>;
   validateConfig({ ...overrides, plugs: undefined }, 'command line');
+  const model = wiring.model ?? fromFile.model ?? 'ips800';
+  const faults = faultsOf(model);
   for (const fault of overrides.faults ?? []) {
-    if (!isWtiFault(fault)) throw new UsageError(`--fault '${fault}' is not one of: ${WTI_FAULTS.join(', ')}`);
+    if (!faults.includes(fault)) throw new UsageError(`--fault '${fault}' is not one of: ${faults.join(', ')}`);
   }
   const config: EmulatorConfig = {
     model: 'ips800',
-    listen: DEFAULT_LISTEN,
+    // An iLO serves no telnet: its front-ends are TLS, HTTPS and SSH.
+    listen: isIloModel(model) ? null : DEFAULT_LISTEN,
     ...fromFile,
     ...wiring,
   };
+  if (isIloModel(config.model)) {
+    if (config.listen) {
+      throw new UsageError('an iLO serves no telnet: give --tls, --https or --ssh instead of --listen');
+    }
+    if (config.serial) throw new UsageError('--serial is served for the WTI models only');
+    if (!config.tls && !config.https && !config.ssh) {
+      throw new UsageError('nothing to serve: give --tls, --https or --ssh');
+    }
+    return { config, overrides };
+  }
+  for (const key of ['tls', 'https', 'cert', 'key'] as const) {
+    if (config[key]) throw new UsageError(`--${key} is for the iLO models (ilo2, ilo3, ilo4, ilo5)`);
+  }
+  if (overrides.transition !== undefined) {
+    throw new UsageError('--transition is for the iLO models (ilo2, ilo3, ilo4, ilo5)');
+  }
   if (config.listen === null && !config.serial && !config.ssh && !config.snmp) {
     throw new UsageError('nothing to serve: give --listen, --serial, --ssh or --snmp');
   }
@@ -180,6 +211,63 @@ function apcHints(emulator: ApcEmulator, config: EmulatorConfig): string[] {
   return lines;
 }
 
+/** How to reach an iLO with the real clients. */
+function iloHints(emulator: IloEmulator): string[] {
+  const d = emulator.device;
+  const user = d.users[0] ?? { name: 'admin', password: 'admin' };
+  // Only the built-in default is ever printed.
+  const pw = user.password === 'admin' ? 'admin' : '<password>';
+  const id = d.identity;
+  const what = `${id.processor} firmware ${id.firmware}, RIBCL ${id.ribcl}`;
+  const cert = emulator.certificate;
+  const lines: string[] = [];
+  const fence = (a: { address: string; port: number }) =>
+    `  fence:    fence_ilo -a ${a.address} -u ${a.port} -l ${user.name} -p ${pw} --ssl-insecure -o status`;
+  const riloe = (a: { address: string; port: number }) =>
+    a.port === 443
+      ? `  stonith:  SSL_CERT_FILE=${cert?.certFile ?? '<certificate>'} stonith -t external/riloe hostlist=${d.hostName}` +
+        ` ilo_hostname=${a.address} ilo_user=${user.name} ilo_password=${pw} -S`
+      : '  stonith:  external/riloe reaches port 443 only';
+  if (emulator.tls) {
+    const a = emulator.tls.address;
+    lines.push(`listening on ${a.address}:${a.port} (tls, raw RIBCL, ${what})`);
+    lines.push(fence(a), riloe(a));
+  }
+  if (emulator.https) {
+    const a = emulator.https.address;
+    lines.push(`listening on ${a.address}:${a.port} (https, raw RIBCL and HTTP, ${what})`);
+    lines.push(fence(a), riloe(a));
+    if (d.model === 'ilo4' || d.model === 'ilo5') {
+      lines.push(
+        `  redfish:  fence_redfish -a ${a.address} -u ${a.port} -l ${user.name} -p ${pw} --ssl-insecure -o status`,
+      );
+    }
+  }
+  if (cert) {
+    if (cert.certFile) lines.push(`  cert:     ${cert.certFile}${cert.generated ? ' (made at this start)' : ''}`);
+    else lines.push('  cert:     made for this run only; for one riloe can trust, give --state or --cert/--key');
+    if (cert.replaced) lines.push(`  note:     the kept certificate was replaced: ${cert.replaced}`);
+    lines.push(`  sha256:   ${cert.fingerprint256}`);
+  }
+  if (emulator.ssh) {
+    const a = emulator.ssh.address;
+    lines.push(`listening on ${a.address}:${a.port} (ssh, SMASH CLP)`);
+    lines.push(
+      `  fence:    fence_ilo_ssh -x -a ${a.address} -u ${a.port} -l ${user.name} -p ${pw} -o status` +
+        ` --ssh-options='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'`,
+    );
+  }
+  return lines;
+}
+
+/** The one-row plug table of an iLO: its server. */
+function iloTable(emulator: IloEmulator) {
+  const d = emulator.device;
+  return {
+    all: () => [{ number: 1, name: d.hostName, state: d.power, bootDelayMs: d.transitionSeconds * 1000 }],
+  };
+}
+
 /** Start, print how to connect, run until SIGINT/SIGTERM. */
 export async function runEmulate(flags: EmulateFlags): Promise<void> {
   let built: ReturnType<typeof buildConfig>;
@@ -192,12 +280,15 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
   // Off a terminal, log from the first event on ("listening" included).
   const bus = new EventBus();
   const stopLog = onTerminal ? () => {} : logEvents(bus);
-  let emulator: WtiEmulator | ApcEmulator;
+  let emulator: WtiEmulator | ApcEmulator | IloEmulator;
   try {
     const { config, overrides } = built;
-    emulator = isApcModel(config.model)
-      ? await ApcEmulator.start({ config: { ...config, model: config.model }, overrides, bus })
-      : await WtiEmulator.start({ config: { ...config, model: config.model }, overrides, bus });
+    const model = config.model;
+    emulator = isApcModel(model)
+      ? await ApcEmulator.start({ config: { ...config, model }, overrides, bus })
+      : isIloModel(model)
+        ? await IloEmulator.start({ config: { ...config, model }, overrides, bus })
+        : await WtiEmulator.start({ config: { ...config, model }, overrides, bus });
   } catch (err) {
     stopLog();
     throw startupError(err);
@@ -213,13 +304,26 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
     process.on('SIGTERM', shutdown);
   });
   const { config } = built;
-  const lines = emulator instanceof ApcEmulator ? apcHints(emulator, config) : wtiHints(emulator, config);
+  const lines =
+    emulator instanceof ApcEmulator
+      ? apcHints(emulator, config)
+      : emulator instanceof IloEmulator
+        ? iloHints(emulator)
+        : wtiHints(emulator, config);
   if (config.state) lines.push(`  state:    ${config.state}`);
 
   let stopOutput: () => void;
   if (onTerminal) {
-    const title = emulator instanceof ApcEmulator ? `APC ${emulator.device.model} (AOS v${emulator.device.firmware})` : banner(emulator.device);
-    const view = new ConsoleView(emulator.device.bank, title, emulator.bus, process.stdout, [...lines, '  Ctrl-C stops the emulator.']);
+    const title =
+      emulator instanceof ApcEmulator
+        ? `APC ${emulator.device.model} (AOS v${emulator.device.firmware})`
+        : emulator instanceof IloEmulator
+          ? `HP ${emulator.device.identity.processor} (firmware ${emulator.device.identity.firmware}),` +
+            ` server ${emulator.device.hostName}`
+          : banner(emulator.device);
+    const table = emulator instanceof IloEmulator ? iloTable(emulator) : emulator.device.bank;
+    const header = [...lines, '  Ctrl-C stops the emulator.'];
+    const view = new ConsoleView(table, title, emulator.bus, process.stdout, header);
     view.start();
     stopOutput = () => view.stop();
   } else {

@@ -1,6 +1,7 @@
 import type { PlugState } from './events.js';
 import { isWtiModel, NAME_MAX, type WtiModel } from './wti/personality.js';
 import type { ApcFirmware, ApcModel, ApcRole } from './apc/apc-device.js';
+import { ILO_FAULTS, ILO_MODELS, type IloModel, isIloModel } from './ilo/ilo-device.js';
 import { WTI_FAULTS } from './wti/wti-device.js';
 
 /**
@@ -16,9 +17,9 @@ export interface PlugConfig {
   default?: PlugState;
 }
 
-export type Model = WtiModel | ApcModel;
+export type Model = WtiModel | ApcModel | IloModel;
 export const APC_MODELS: readonly ApcModel[] = ['apc-rackpdu', 'apc-masterswitch'];
-export const MODELS: readonly Model[] = ['ips800', 'nps', ...APC_MODELS];
+export const MODELS: readonly Model[] = ['ips800', 'nps', ...APC_MODELS, ...ILO_MODELS];
 
 export function isApcModel(model: string): model is ApcModel {
   return (APC_MODELS as readonly string[]).includes(model);
@@ -56,6 +57,15 @@ export interface EmulatorConfig {
   faults?: string[];
   /** Show the live console view (default: when stdout is a terminal). */
   console?: boolean;
+  /** iLO: HOST:PORT for raw RIBCL over TLS (iLO 2 style, port 443 on the real board). */
+  tls?: string | null;
+  /** iLO: HOST:PORT for TLS answering raw RIBCL and HTTP (RIBCL over HTTP, Redfish), iLO 3 and later. */
+  https?: string | null;
+  /** iLO: PEM certificate and key files for tls/https (default: made and kept beside the state file). */
+  cert?: string;
+  key?: string;
+  /** iLO: seconds between a power command (or button press) and the server's state changing. */
+  transition?: number;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:2323';
@@ -77,6 +87,14 @@ export function parsePlugFlag(text: string): PlugConfig {
   return { number: Number(m[1]), name: m[2] === '' ? null : m[2] };
 }
 
+/** Every fault some model knows; which model takes which is checked when the unit starts (faultsOf). */
+const KNOWN_FAULTS: readonly string[] = [...new Set<string>([...WTI_FAULTS, ...ILO_FAULTS])];
+
+/** The faults a model can be given. */
+export function faultsOf(model: Model): readonly string[] {
+  return isIloModel(model) ? ILO_FAULTS : WTI_FAULTS;
+}
+
 export function validateConfig(raw: unknown, source: string): Partial<EmulatorConfig> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${source}: expected a JSON object`);
@@ -84,16 +102,18 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
   const known = new Set([
     'model', 'listen', 'password', 'siteId', 'plugs', 'bootDelay', 'serial', 'baud', 'state', 'idleTimeout', 'confirm', 'console', 'faults',
     'firmware', 'ssh', 'snmp', 'username', 'role', 'community', 'outlets', 'maxSessions',
+    'tls', 'https', 'cert', 'key', 'transition',
   ]);
   const c = raw as Record<string, unknown>;
   for (const key of Object.keys(c)) if (!known.has(key)) throw new ConfigError(`${source}: unknown setting '${key}'`);
   const fail = (key: string, want: string) => {
     throw new ConfigError(`${source}: '${key}' must be ${want}`);
   };
-  if (c.model !== undefined && (typeof c.model !== 'string' || !(isWtiModel(c.model) || isApcModel(c.model)))) {
+  const knownModel = (m: string) => isWtiModel(m) || isApcModel(m) || isIloModel(m);
+  if (c.model !== undefined && (typeof c.model !== 'string' || !knownModel(c.model))) {
     fail('model', MODELS.join(', '));
   }
-  for (const key of ['listen', 'ssh', 'snmp'] as const) {
+  for (const key of ['listen', 'ssh', 'snmp', 'tls', 'https'] as const) {
     if (c[key] === undefined || c[key] === null) continue;
     if (typeof c[key] !== 'string') fail(key, 'HOST:PORT or null');
     parseHostPort(c[key] as string, `${source}: ${key}`);
@@ -103,18 +123,18 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
   for (const key of ['outlets', 'maxSessions'] as const) {
     if (c[key] !== undefined && !(Number.isInteger(c[key]) && (c[key] as number) >= 1)) fail(key, 'a whole number ≥ 1');
   }
-  for (const key of ['password', 'siteId', 'serial', 'state', 'username', 'community'] as const) {
+  for (const key of ['password', 'siteId', 'serial', 'state', 'username', 'community', 'cert', 'key'] as const) {
     if (c[key] !== undefined && c[key] !== null && typeof c[key] !== 'string') fail(key, 'a string');
   }
-  for (const key of ['bootDelay', 'baud', 'idleTimeout'] as const) {
+  for (const key of ['bootDelay', 'baud', 'idleTimeout', 'transition'] as const) {
     if (c[key] !== undefined && (typeof c[key] !== 'number' || (c[key] as number) < 0)) fail(key, 'a number ≥ 0');
   }
   for (const key of ['confirm', 'console'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') fail(key, 'true or false');
   }
   if (c.faults !== undefined) {
-    if (!Array.isArray(c.faults) || !c.faults.every((f) => typeof f === 'string' && (WTI_FAULTS as readonly string[]).includes(f))) {
-      fail('faults', `a list of: ${WTI_FAULTS.join(', ')}`);
+    if (!Array.isArray(c.faults) || !c.faults.every((f) => typeof f === 'string' && KNOWN_FAULTS.includes(f))) {
+      fail('faults', `a list of: ${KNOWN_FAULTS.join(', ')}`);
     }
   }
   if (c.plugs !== undefined) c.plugs = normalisePlugs(c.plugs, source);

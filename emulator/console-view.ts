@@ -1,5 +1,9 @@
-import { describeEvent, type EventBus } from './events.js';
-import type { OutletBank } from './model/outlet-bank.js';
+import { describeEvent, type EventBus, type PlugState } from './events.js';
+
+/** What the view shows of each plug: an outlet bank, or an iLO's one server. */
+export interface PlugTable {
+  all(): readonly { number: number; name: string | null; state: PlugState; bootDelayMs: number }[];
+}
 
 /**
  * The live view shown when the emulator runs on a terminal: the plug table and
@@ -10,7 +14,7 @@ export class ConsoleView {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly bank: OutletBank,
+    private readonly bank: PlugTable,
     private readonly title: string,
     private readonly bus: EventBus,
     private readonly out: NodeJS.WriteStream,

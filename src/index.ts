@@ -11,6 +11,15 @@ export {
   createApcSnmpSwitch,
   createApcSwitch,
 } from '../drivers/apc/index.js';
+export {
+  createIloSshSwitch,
+  createIloSwitch,
+  createRedfishSwitch,
+  type IloOptions,
+  type IloSshOptions,
+  type IloSwitch,
+  type RedfishOptions,
+} from '../drivers/ilo/index.js';
 export { createWtiSwitch, type WtiFamily, type WtiOptions, type WtiSwitch } from '../drivers/wti/index.js';
 export { Deadline } from './deadline.js';
 export { Dialog, type ExpectOptions, type ExpectResult } from './dialog.js';

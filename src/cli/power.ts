@@ -23,7 +23,12 @@ export interface PowerFlags {
   mode?: string;
   hostKey?: string;
   insecure?: boolean;
+  ca?: string;
+  method?: string;
 }
+
+/** Drivers of a board that manages one server: the plug may be left out. */
+const SINGLE_SERVER = new Set(['ilo', 'ilo-ssh', 'redfish']);
 
 const ACTIONS = ['on', 'off', 'reboot', 'status', 'list'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -37,7 +42,7 @@ async function openSwitch(flags: PowerFlags): Promise<PowerSwitch> {
   if ((flags.host === undefined) === (flags.serial === undefined)) {
     throw new UsageError('give either --host or --serial');
   }
-  if (flags.ssh && flags.driver !== 'apc') throw new UsageError('--ssh is for the apc driver');
+  if (flags.ssh && flags.driver !== 'apc') throw new UsageError('--ssh is for the apc driver (use --driver ilo-ssh for an iLO)');
   const timeoutMs = flags.timeout === undefined ? undefined : Number(flags.timeout) * 1000;
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout '${flags.timeout}' is not a number of seconds`);
   const transcript = flags.verbose ? transcriptTo((line) => process.stderr.write(`${line}\n`)) : undefined;
@@ -105,8 +110,49 @@ async function openSwitch(flags: PowerFlags): Promise<PowerSwitch> {
         transcript,
       });
     }
+    case 'ilo':
+    case 'redfish': {
+      if (flags.host === undefined) throw new UsageError(`the ${flags.driver} driver needs --host`);
+      let ca: Buffer | undefined;
+      if (flags.ca !== undefined) {
+        const fs = await import('node:fs');
+        try {
+          ca = fs.readFileSync(flags.ca);
+        } catch (err) {
+          throw new UsageError(`cannot read --ca ${flags.ca}: ${(err as Error).message}`);
+        }
+      }
+      const { createIloSwitch, createRedfishSwitch } = await import('../../drivers/ilo/index.js');
+      const common = {
+        host: flags.host,
+        port,
+        username: flags.username ?? 'Administrator',
+        password: password ?? '',
+        ca,
+        insecure: flags.insecure,
+        timeoutMs,
+        transcript,
+      };
+      if (flags.driver === 'redfish') return createRedfishSwitch(common);
+      if (flags.method !== undefined && flags.method !== 'power' && flags.method !== 'button') {
+        throw new UsageError(`--method '${flags.method}' is not power or button`);
+      }
+      return createIloSwitch({ ...common, method: flags.method as 'power' | 'button' | undefined });
+    }
+    case 'ilo-ssh': {
+      const { createIloSshSwitch } = await import('../../drivers/ilo/index.js');
+      return createIloSshSwitch({
+        host: flags.host as string,
+        port,
+        username: flags.username ?? 'Administrator',
+        password: password ?? '',
+        hostKey: flags.insecure ? 'insecure' : flags.hostKey ? { sha256: flags.hostKey } : undefined,
+        timeoutMs,
+        transcript,
+      });
+    }
     default:
-      throw new UsageError(`unknown driver '${flags.driver}' (known: wti, apc, apc-snmp)`);
+      throw new UsageError(`unknown driver '${flags.driver}' (known: wti, apc, apc-snmp, ilo, ilo-ssh, redfish)`);
   }
 }
 
@@ -129,14 +175,16 @@ function human(action: Action, results: PlugResult[] | PlugInfo[]): string {
 }
 
 /** Runs the command; returns the exit status. */
-export async function runPower(action: string, plugs: string[], flags: PowerFlags): Promise<number> {
+export async function runPower(action: string, plugArgs: string[], flags: PowerFlags): Promise<number> {
   const started = Date.now();
+  let plugs = plugArgs;
   const report = (body: object) => process.stdout.write(`${JSON.stringify(body)}\n`);
   try {
     if (!(ACTIONS as readonly string[]).includes(action)) {
       throw new UsageError(`unknown action '${action}' (one of ${ACTIONS.join(', ')})`);
     }
     const a = action as Action;
+    if (a !== 'list' && plugs.length === 0 && SINGLE_SERVER.has(flags.driver)) plugs = ['1'];
     if (a === 'list' ? plugs.length > 0 : plugs.length === 0) {
       throw new UsageError(a === 'list' ? 'list takes no plug' : `${a} needs a plug number or name`);
     }

@@ -20,7 +20,12 @@ export interface EmulatorProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startEmulatorProcess(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<EmulatorProcess> {
+/** `ready` matches the stdout line that says the emulator listens, capturing host and port (telnet by default). */
+export function startEmulatorProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  ready: RegExp = /^listening on (\S+):(\d+) \(telnet/m,
+): Promise<EmulatorProcess> {
   const child = spawn(process.execPath, [FENCEKIT, 'emulate', '--no-console', ...args], { env });
   let out = '';
   let err = '';
@@ -59,7 +64,7 @@ export function startEmulatorProcess(args: string[], env: NodeJS.ProcessEnv = pr
     }, 10_000);
     child.stdout.on('data', (d) => {
       out += d;
-      const m = /^listening on (\S+):(\d+) \(telnet/m.exec(out);
+      const m = ready.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(handle(m[1] as string, Number(m[2])));

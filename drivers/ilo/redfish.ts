@@ -1,0 +1,127 @@
+import type { Deadline } from '../../src/deadline.js';
+import { AuthError, ProtocolError } from '../../src/errors.js';
+import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
+import type { PowerState, PowerSwitch } from '../../src/power-switch.js';
+import type { Transcript } from '../../src/transcript.js';
+import { type HttpReply, httpsRequest, type TlsTarget } from './https.js';
+import { serverPlug } from './single-server.js';
+
+/**
+ * Redfish (iLO 4 and 5, and most boards since): a session per operation
+ * (POST to the SessionService, X-Auth-Token, DELETE at the end), the system
+ * found from the service root as fence_redfish finds it (the last member of
+ * Systems), `PowerState` read, `ComputerSystem.Reset` with On or ForceOff.
+ */
+export interface RedfishOptions {
+  host: string;
+  port?: number;
+  username: string;
+  password: string;
+  /** Skip discovery: the system's path, e.g. /redfish/v1/Systems/1. */
+  systemPath?: string;
+  name?: string;
+  ca?: string | Buffer;
+  insecure?: boolean;
+  timeoutMs?: number;
+  transcript?: Transcript;
+}
+
+export function createRedfishSwitch(opts: RedfishOptions): PowerSwitch {
+  return new Fencer(new RedfishBackend(opts), { timeoutMs: opts.timeoutMs });
+}
+
+const JSON_HEADERS = { accept: 'application/json', 'odata-version': '4.0' };
+
+class RedfishBackend implements PlugBackend {
+  private readonly target: TlsTarget;
+
+  constructor(private readonly opts: RedfishOptions) {
+    this.target = { host: opts.host, port: opts.port ?? 443, ca: opts.ca, insecure: opts.insecure };
+  }
+
+  async withSession<T>(deadline: Deadline, work: (session: PlugSession) => Promise<T>): Promise<T> {
+    const login = await this.call(deadline, 'POST', '/redfish/v1/SessionService/Sessions', {
+      UserName: this.opts.username,
+      Password: this.opts.password,
+    });
+    const token = header(login, 'x-auth-token');
+    if (!token) throw new ProtocolError('the board opened no Redfish session (no X-Auth-Token)');
+    const location = header(login, 'location');
+    const auth = { 'x-auth-token': token };
+    try {
+      const system = this.opts.systemPath ?? (await this.discover(deadline, auth));
+      return await work({
+        readPlugs: async (d) => {
+          const body = json(await this.call(d, 'GET', system, undefined, auth));
+          const state = body.PowerState;
+          if (typeof state !== 'string') throw new ProtocolError(`${system} has no PowerState`);
+          // As fence_redfish reads it: "Off" is off, anything else (On, PoweringOn, PoweringOff) is on.
+          return serverPlug(this.opts.name, state === 'Off' ? 'off' : 'on');
+        },
+        setPlugs: async (_plugs, state: PowerState, d) => {
+          const body = json(await this.call(d, 'GET', system, undefined, auth));
+          const actions = body.Actions as Record<string, { target?: string }> | undefined;
+          const target = actions?.['#ComputerSystem.Reset']?.target ?? `${system}/Actions/ComputerSystem.Reset`;
+          await this.call(d, 'POST', target, { ResetType: state === 'on' ? 'On' : 'ForceOff' }, auth);
+        },
+      });
+    } finally {
+      if (location) {
+        const path = location.startsWith('http') ? new URL(location).pathname : location;
+        await this.call(deadline, 'DELETE', path, undefined, auth).catch(() => {});
+      }
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  private async discover(deadline: Deadline, auth: Record<string, string>): Promise<string> {
+    const root = json(await this.call(deadline, 'GET', '/redfish/v1', undefined, auth));
+    const systems = (root.Systems as { '@odata.id'?: string } | undefined)?.['@odata.id'];
+    if (!systems) throw new ProtocolError('the Redfish service root lists no Systems');
+    const members = json(await this.call(deadline, 'GET', systems, undefined, auth)).Members as { '@odata.id'?: string }[] | undefined;
+    const last = members?.at(-1)?.['@odata.id'];
+    if (!last) throw new ProtocolError('the Redfish Systems collection is empty');
+    return last;
+  }
+
+  private async call(
+    deadline: Deadline,
+    method: string,
+    path: string,
+    body?: object,
+    auth: Record<string, string> = {},
+  ): Promise<HttpReply> {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const shown = path.endsWith('/Sessions') && method === 'POST' ? '{"UserName":…,"Password":"********"}' : text ?? '';
+    this.opts.transcript?.('sent', `${method} ${path} ${shown}`.trim());
+    const reply = await httpsRequest(
+      this.target,
+      {
+        method,
+        path,
+        headers: { ...JSON_HEADERS, ...auth, ...(text !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: text,
+      },
+      deadline,
+      `${method} ${path}`,
+    );
+    this.opts.transcript?.('received', `${reply.status} ${reply.body.slice(0, 500)}`);
+    if (reply.status === 401 || reply.status === 403) throw new AuthError(`the board refused ${method} ${path} (${reply.status})`);
+    if (reply.status >= 400) throw new ProtocolError(`the board answered ${method} ${path} with ${reply.status}: ${reply.body.slice(0, 200)}`);
+    return reply;
+  }
+}
+
+function header(reply: HttpReply, name: string): string | undefined {
+  const v = reply.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function json(reply: HttpReply): Record<string, unknown> {
+  try {
+    return JSON.parse(reply.body) as Record<string, unknown>;
+  } catch (err) {
+    throw new ProtocolError(`the board sent JSON that does not parse: ${(err as Error).message}`, { cause: err });
+  }
+}
