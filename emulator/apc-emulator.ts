@@ -92,7 +92,7 @@ export class ApcEmulator {
     }
 
     const emit = (e: Parameters<EventBus['emit']>[0]) => this.bus.emit(e);
-    const idleTimeoutSeconds = () => config.idleTimeout ?? 300;
+    const idleTimeoutSeconds = () => overrides?.idleTimeout ?? config.idleTimeout ?? 300;
     // The banner's Up Time counts from this card's start.
     const clock: CardClock = { now: () => new Date(), startedAt: new Date() };
     if (config.listen) {

@@ -4,3 +4,7 @@ export { describeEvent, type EmulatorEvent, EventBus, type PlugState } from './e
 export { isWtiFault, WTI_FAULTS, WtiDevice, type WtiFault, type WtiSnapshot } from './wti/wti-device.js';
 export { personalities, type WtiModel } from './wti/personality.js';
 export { WtiEmulator, type WtiEmulatorOptions } from './wti-emulator.js';
+export { ApcEmulator, type ApcEmulatorOptions } from './apc-emulator.js';
+export { APC_FAULTS, ApcDevice, type ApcFault, type ApcModel, type ApcSnapshot } from './apc/apc-device.js';
+export { IloEmulator, type IloEmulatorOptions } from './ilo-emulator.js';
+export { ILO_FAULTS, IloDevice, type IloFault, type IloModel, type IloSnapshot } from './ilo/ilo-device.js';

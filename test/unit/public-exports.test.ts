@@ -37,7 +37,13 @@ describe('public exports', () => {
 
   it('the emulator exports exactly these values', () => {
     expect(Object.keys(emulator).sort()).toEqual([
+      'APC_FAULTS',
+      'ApcDevice',
+      'ApcEmulator',
       'EventBus',
+      'ILO_FAULTS',
+      'IloDevice',
+      'IloEmulator',
       'WTI_FAULTS',
       'WtiDevice',
       'WtiEmulator',
