@@ -22,17 +22,27 @@ export function readStateFile<T>(file: string): T | null {
 }
 
 export function writeStateFile(file: string, value: unknown): void {
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, 0o600);
+}
+
+/**
+ * A temporary file with its final mode, fsync, rename, fsync of the folder:
+ * a crash at any moment leaves the old file or the new one. Used for the
+ * state file, SSH host keys and TLS certificates alike.
+ */
+export function writeFileAtomic(file: string, text: string, mode: number): void {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w', 0o600);
+  const fd = fs.openSync(tmp, 'w', mode);
   try {
-    fs.writeSync(fd, `${JSON.stringify(value, null, 2)}\n`);
+    // The mode given to open() is masked by the umask; a key must still end up private.
+    fs.fchmodSync(fd, mode);
+    fs.writeSync(fd, text);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
-  // The rename itself must reach the disk too.
   try {
     const dirFd = fs.openSync(dir, 'r');
     try {

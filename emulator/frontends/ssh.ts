@@ -5,6 +5,7 @@ import type { AuthContext, Connection, ParsedKey, PseudoTtyInfo, ServerChannel }
 import ssh2 from 'ssh2';
 import { sshFingerprint } from '../../src/transport/ssh.js';
 import type { EmulatorEvent } from '../events.js';
+import { writeFileAtomic } from '../state-file.js';
 import type { SessionFactory } from '../session.js';
 import { LineChannel } from './line-channel.js';
 import type { SessionLimit } from './session-limit.js';
@@ -263,34 +264,10 @@ function loadOrCreateHostKey(file: string | undefined): { key: ParsedKey; pem: s
     }
   }
   const { private: pem } = utils.generateKeyPairSync('ed25519', { comment: 'fencekit emulator host key' });
-  if (file) writeKeyFile(file, pem);
+  if (file) writeFileAtomic(file, pem, 0o600);
   const parsed = utils.parseKey(pem);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error) throw new Error('ssh2 could not read the host key it generated');
   return { key, pem };
 }
 
-/** Temporary file (0600), fsync, rename: a crash leaves no half-written key. */
-function writeKeyFile(file: string, text: string): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.fchmodSync(fd, 0o600);
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  try {
-    const dirFd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(dirFd);
-    } finally {
-      fs.closeSync(dirFd);
-    }
-  } catch {
-    // Some filesystems refuse to fsync a directory; the rename is still atomic.
-  }
-}

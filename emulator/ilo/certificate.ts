@@ -2,6 +2,7 @@ import { createPrivateKey, webcrypto, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { writeFileAtomic } from '../state-file.js';
 
 /**
  * The iLO emulator's TLS identity: a self-signed certificate whose subject
@@ -95,8 +96,8 @@ export async function loadOrCreateCertificate(opts: CertificateOptions): Promise
         return { cert, key, certFile, keyFile, generated: false, replaced: null, fingerprint256: x509.fingerprint256 };
     }
     const made = await generateCertificate(names, opts.commonName);
-    writeAtomically(certFile, made.cert, 0o644);
-    writeAtomically(keyFile, made.key, 0o600);
+    writeFileAtomic(certFile, made.cert, 0o644);
+    writeFileAtomic(keyFile, made.key, 0o600);
     return {
       ...made,
       certFile,
@@ -202,17 +203,3 @@ async function generateCertificate(
   return { cert: cert.toString('pem').replace(/\r\n/g, '\n').replace(/\n?$/, '\n'), key };
 }
 
-/** Temporary file with the final mode, fsync, rename: a crash leaves the old file or the new one. */
-function writeAtomically(file: string, text: string, mode: number): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w', mode);
-  try {
-    fs.fchmodSync(fd, mode);
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
