@@ -1,4 +1,4 @@
-import path from 'node:path';
+
 import { ApcDevice, type ApcSnapshot, type ApcModel, APC_FAULTS, type ApcFault } from './apc/apc-device.js';
 import type { CardClock } from './apc/clock.js';
 import { createApcSession } from './apc/sessions.js';
@@ -9,7 +9,7 @@ import { SessionLimit } from './frontends/session-limit.js';
 import { SshFrontend } from './frontends/ssh.js';
 import { TelnetFrontend } from './frontends/telnet.js';
 import { realScheduler, type Scheduler } from './model/scheduler.js';
-import { readStateFile, writeStateFile } from './state-file.js';
+import { hostKeyFileFor, persistState, restoreState } from './persistence.js';
 
 /**
  * One emulated APC card: the PDU's outlets, served at once over telnet, SSH
@@ -57,39 +57,20 @@ export class ApcEmulator {
     return emulator;
   }
 
-  /** Where the SSH host key is kept: beside the state file, or nowhere (a new key each start). */
   get hostKeyFile(): string | undefined {
-    const state = this.opts.config.state;
-    return state ? path.join(path.dirname(state), `${path.basename(state)}.ssh-host-key`) : undefined;
+    return hostKeyFileFor(this.opts.config.state);
   }
 
   private async boot(): Promise<void> {
     const { config, overrides } = this.opts;
     const d = this.device;
     this.applySettings(config);
-    if (config.state) {
-      let saved: ApcSnapshot | null;
-      try {
-        saved = readStateFile<ApcSnapshot>(config.state);
-        if (saved && saved.model !== config.model) {
-          throw new ConfigError(`state file ${config.state} holds a ${saved.model}, not a ${config.model}`);
-        }
-        if (saved) d.load(saved);
-      } catch (err) {
-        throw err instanceof ConfigError ? err : new ConfigError(`state file ${config.state}: ${(err as Error).message}`);
-      }
-    }
+    restoreState<ApcSnapshot>(config.state, d);
     if (overrides) this.applySettings(overrides);
     for (const fault of [...(config.faults ?? []), ...(overrides?.faults ?? [])]) {
       if ((APC_FAULTS as readonly string[]).includes(fault)) d.faults.add(fault as ApcFault);
     }
-    if (config.state) {
-      const file = config.state;
-      writeStateFile(file, d.snapshot());
-      this.unsubscribe = this.bus.subscribe((e) => {
-        if (e.type === 'plug' || e.type === 'setting') writeStateFile(file, d.snapshot());
-      });
-    }
+    this.unsubscribe = persistState<ApcSnapshot>(config.state, d, this.bus);
 
     const emit = (e: Parameters<EventBus['emit']>[0]) => this.bus.emit(e);
     const idleTimeoutSeconds = () => overrides?.idleTimeout ?? config.idleTimeout ?? 300;

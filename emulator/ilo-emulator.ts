@@ -1,4 +1,4 @@
-import path from 'node:path';
+
 import { ConfigError, type EmulatorConfig, parseHostPort } from './config.js';
 import { EventBus } from './events.js';
 import { SessionLimit } from './frontends/session-limit.js';
@@ -9,7 +9,7 @@ import { ILO_FAULTS, IloDevice, type IloFault, type IloModel, type IloSnapshot }
 import { createSmashSession } from './ilo/smash-session.js';
 import { IloTlsFrontend } from './ilo/tls-server.js';
 import { realScheduler, type Scheduler } from './model/scheduler.js';
-import { readStateFile, writeStateFile } from './state-file.js';
+import { hostKeyFileFor, persistState, restoreState } from './persistence.js';
 
 /**
  * One emulated HP iLO and the server it manages (plug 1 in events), served at
@@ -64,41 +64,20 @@ export class IloEmulator {
     return emulator;
   }
 
-  /** Where the SSH host key is kept: beside the state file, or nowhere (a new key each start). */
   get hostKeyFile(): string | undefined {
-    const state = this.opts.config.state;
-    return state ? path.join(path.dirname(state), `${path.basename(state)}.ssh-host-key`) : undefined;
+    return hostKeyFileFor(this.opts.config.state);
   }
 
   private async boot(): Promise<void> {
     const { config, overrides } = this.opts;
     const d = this.device;
     this.applySettings(config);
-    if (config.state) {
-      let saved: IloSnapshot | null;
-      try {
-        saved = readStateFile<IloSnapshot>(config.state);
-      } catch (err) {
-        throw new ConfigError((err as Error).message, { cause: err });
-      }
-      if (saved) {
-        if (saved.model !== config.model) {
-          throw new ConfigError(`state file ${config.state} holds a ${saved.model}, not a ${config.model}`);
-        }
-        d.load(saved);
-      }
-    }
+    restoreState<IloSnapshot>(config.state, d);
     if (overrides) this.applySettings(overrides);
     for (const fault of [...(config.faults ?? []), ...(overrides?.faults ?? [])]) {
       if ((ILO_FAULTS as readonly string[]).includes(fault)) d.faults.add(fault as IloFault);
     }
-    if (config.state) {
-      const file = config.state;
-      writeStateFile(file, d.snapshot());
-      this.unsubscribe = this.bus.subscribe((e) => {
-        if (e.type === 'plug' || e.type === 'setting') writeStateFile(file, d.snapshot());
-      });
-    }
+    this.unsubscribe = persistState<IloSnapshot>(config.state, d, this.bus);
 
     const emit = (e: Parameters<EventBus['emit']>[0]) => this.bus.emit(e);
     const idleTimeoutSeconds = () => overrides?.idleTimeout ?? config.idleTimeout ?? 300;

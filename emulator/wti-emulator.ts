@@ -1,9 +1,9 @@
-import { type EmulatorConfig, checkPlugNames, ConfigError, parseHostPort, type PlugConfig } from './config.js';
+import { type EmulatorConfig, checkPlugNames, parseHostPort, type PlugConfig } from './config.js';
 import { EventBus } from './events.js';
 import { SerialFrontend, type SerialPortLike } from './frontends/serial.js';
 import { TelnetFrontend } from './frontends/telnet.js';
 import { realScheduler, type Scheduler } from './model/scheduler.js';
-import { readStateFile, writeStateFile } from './state-file.js';
+import { persistState, restoreState } from './persistence.js';
 import { WtiMenuSession } from './wti/menu-session.js';
 import { personalities, type WtiModel } from './wti/personality.js';
 import { isWtiFault, WtiDevice, type WtiSnapshot } from './wti/wti-device.js';
@@ -54,35 +54,12 @@ export class WtiEmulator {
     const { config, overrides } = this.opts;
     const plugCount = personalities[config.model].plugCount;
     this.device.load(deviceSettings(config, plugCount));
-    if (config.state) {
-      let saved: WtiSnapshot | null;
-      try {
-        saved = readStateFile<WtiSnapshot>(config.state);
-      } catch (err) {
-        throw new ConfigError((err as Error).message, { cause: err });
-      }
-      if (saved) {
-        if (saved.model !== config.model) {
-          throw new ConfigError(`state file ${config.state} holds a ${saved.model}, not a ${config.model}`);
-        }
-        try {
-          this.device.load(saved);
-        } catch (err) {
-          throw new ConfigError(`state file ${config.state}: ${(err as Error).message}`, { cause: err });
-        }
-      }
-    }
+    restoreState<WtiSnapshot>(config.state, this.device);
     if (overrides) this.device.load(deviceSettings(overrides, plugCount));
     for (const fault of [...(config.faults ?? []), ...(overrides?.faults ?? [])]) {
       if (isWtiFault(fault)) this.device.faults.add(fault);
     }
-    if (config.state) {
-      const file = config.state;
-      writeStateFile(file, this.device.snapshot());
-      this.unsubscribe = this.bus.subscribe((e) => {
-        if (e.type === 'plug' || e.type === 'setting') writeStateFile(file, this.device.snapshot());
-      });
-    }
+    this.unsubscribe = persistState<WtiSnapshot>(config.state, this.device, this.bus);
 
     const makeSession = (terminal: ConstructorParameters<typeof WtiMenuSession>[1]) =>
       new WtiMenuSession(this.device, terminal, (e) => this.bus.emit(e));

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import type { AuthContext, Connection, ParsedKey, PseudoTtyInfo, ServerChannel } from 'ssh2';
 import ssh2 from 'ssh2';
 import { sshFingerprint } from '../../src/transport/ssh.js';
