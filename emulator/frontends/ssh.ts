@@ -262,11 +262,16 @@ function loadOrCreateHostKey(file: string | undefined): { key: ParsedKey; pem: s
       return { key, pem: text };
     }
   }
-  const { private: pem } = utils.generateKeyPairSync('ed25519', { comment: 'fencekit emulator host key' });
-  if (file) writeFileAtomic(file, pem, 0o600);
-  const parsed = utils.parseKey(pem);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error) throw new Error('ssh2 could not read the host key it generated');
-  return { key, pem };
+  // ssh2 cannot read back about one generated ed25519 key in 200 ("Malformed OpenSSH
+  // private key"): make another rather than fail, and save only one it can read.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const { private: pem } = utils.generateKeyPairSync('ed25519', { comment: 'fencekit emulator host key' });
+    const parsed = utils.parseKey(pem);
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (!key || key instanceof Error) continue;
+    if (file) writeFileAtomic(file, pem, 0o600);
+    return { key, pem };
+  }
+  throw new Error('ssh2 could not read any host key it generated');
 }
 
