@@ -2,22 +2,24 @@
 /**
  * `fencekit-stonith`: a drop-in for cluster-glue's `stonith` 1.0.12
  * (../shared/reference/stonith-cli.md), device types apcmaster,
- * apcmastersnmp and wti_nps. Same options, same order of checks, same output
- * and exit statuses; see docs/stonith.md for the extensions and the
- * deliberate differences.
+ * apcmastersnmp, external/riloe and wti_nps. Same options, same order of
+ * checks, same output and exit statuses; see docs/stonith.md for the
+ * extensions and the deliberate differences.
  *
  * This file is the front-end: the checks of §2 in order, then the action
  * loop. Options are read in stonith/args.ts, parameters in stonith/params.ts,
  * texts and the device types' data are in stonith/texts.ts, the device work
  * in the type's plugin module (stonith/wti-nps.ts, apcmaster.ts,
- * apcmastersnmp.ts), loaded only when an action runs. No commander, no
- * logger library: `-l` must start fast.
+ * apcmastersnmp.ts, riloe.ts), loaded only when an action runs. No
+ * commander, no logger library: `-l` must start fast.
  */
 import path from 'node:path';
 import { isatty } from 'node:tty';
 import { type Output, parseArguments, type StonithArgs } from './stonith/args.js';
 import { Logger } from './stonith/log.js';
 import {
+  externalParametersFromEnvironment,
+  externalParametersFromPairs,
   parametersFromEnvironment,
   parametersFromPairs,
   parseParameterString,
@@ -79,6 +81,11 @@ type Configured =
 /** §2 step 13: configure from the one parameter source given. */
 function configure(type: StonithType, args: StonithArgs, pairs: string[], io: Output, log: Logger): Configured {
   const names = type.configNames;
+  // An external plugin takes every pair and requires none (texts.ts, StonithType.external).
+  if (pairs.length > 0 && type.external) return { kind: 'configured', config: externalParametersFromPairs(pairs) };
+  if (args.fromEnvironment && type.external) {
+    return { kind: 'configured', config: externalParametersFromEnvironment(names, process.env) };
+  }
   if (pairs.length > 0) {
     const config = parametersFromPairs(pairs, names);
     if (config) return { kind: 'configured', config };

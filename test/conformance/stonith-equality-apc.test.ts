@@ -800,7 +800,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
     const header = '\nSTONITH -t device types and associated configuration details:\n';
     const realHead = r.real.stdout.slice(0, r.real.stdout.indexOf(header) + header.length);
     const blocks = helpBlocks(r.real.stdout);
-    const expected = ['apcmaster', 'apcmastersnmp', 'wti_nps'].map((t) => blocks.get(t) ?? `(no ${t} block)`);
+    const expected = ['apcmaster', 'apcmastersnmp', 'external/riloe', 'wti_nps'].map((t) => blocks.get(t) ?? `(no ${t} block)`);
     expect(r.ours.stdout).toBe(realHead + expected.join(''));
     expect(r.ours.stderr).toBe('');
   });

@@ -574,7 +574,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
       if (m) blocks.set(m[1] as string, block);
     }
     expect(blocks.has('wti_nps')).toBe(true);
-    const implemented = ['apcmaster', 'apcmastersnmp', 'wti_nps'].map((t) => blocks.get(t) ?? `(no ${t} block)`);
+    const implemented = ['apcmaster', 'apcmastersnmp', 'external/riloe', 'wti_nps'].map((t) => blocks.get(t) ?? `(no ${t} block)`);
     expect(r.ours.stdout).toBe(realHead + implemented.join(''));
     expect(r.ours.stderr).toBe('');
   });
@@ -590,7 +590,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
       expect(r.code).toBe(8);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(
-        "fencekit-stonith: device type 'baytech' is known to cluster-glue but not implemented by fencekit-stonith (implemented: apcmaster, apcmastersnmp, wti_nps)\n",
+        "fencekit-stonith: device type 'baytech' is known to cluster-glue but not implemented by fencekit-stonith (implemented: apcmaster, apcmastersnmp, external/riloe, wti_nps)\n",
       );
     });
   }

@@ -47,6 +47,11 @@ export class Logger {
     return this.opts.debug;
   }
 
+  /** Whether stdin is a terminal. */
+  get tty(): boolean {
+    return this.opts.tty;
+  }
+
   log(priority: Priority, message: string): void {
     if (priority === 'debug' && this.opts.debug === 0) return;
     if (this.opts.tty) {
@@ -82,5 +87,10 @@ export class Logger {
   /** As perror(3): `<what>: <reason>` on stderr, terminal or not. */
   perror(what: string, reason: string): void {
     this.write(`${what}: ${reason}\n`);
+  }
+
+  /** Text as it is, on stderr: what a plugin's helper program would write there itself. */
+  stderr(text: string): void {
+    this.write(text);
   }
 }

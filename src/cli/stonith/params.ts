@@ -118,3 +118,31 @@ export function parametersFromPairs(pairs: readonly string[], names: readonly st
   }
   return names.every((n) => config.has(n)) ? config : null;
 }
+
+/**
+ * `name=value` words for an external plugin (external.c): every pair is kept,
+ * whatever its name, to become an environment variable of the script; a
+ * later pair of the same name replaces an earlier one (a GHashTable insert);
+ * none is required.
+ */
+export function externalParametersFromPairs(pairs: readonly string[]): Map<string, string> {
+  const config = new Map<string, string>();
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    config.set(pair.slice(0, at), toBytes(pair.slice(at + 1)));
+  }
+  return config;
+}
+
+/** `-E` for an external plugin: the config names that are set; none is required. */
+export function externalParametersFromEnvironment(
+  names: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Map<string, string> {
+  const config = new Map<string, string>();
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined) config.set(name, toBytes(value));
+  }
+  return config;
+}

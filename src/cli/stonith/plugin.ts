@@ -42,6 +42,10 @@ export interface PluginContext {
 }
 
 export interface PluginModule {
-  /** `config` has a value for every config name of the type; values are byte strings (latin1), as the C plugins see them. */
+  /**
+   * `config` has a value for every config name of the type (an external type:
+   * the pairs given, whatever their names); values are byte strings (latin1),
+   * as the C plugins see them.
+   */
   createPlugin(config: ReadonlyMap<string, string>, context: PluginContext): StonithPlugin;
 }

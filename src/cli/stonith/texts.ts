@@ -123,7 +123,7 @@ export const LOG_MESSAGES = {
  * tell "unknown" from "not implemented here"), and, for each type fencekit
  * implements, its descriptive data and a loader for its plugin module.
  *
- * Adding a type (external/riloe, …) is one more entry
+ * Adding a type is one more entry
  * in IMPLEMENTED, with the texts ../shared/reference/stonith-cli.md gives for
  * it, and one plugin module under this directory. Nothing else changes.
  */
@@ -138,6 +138,13 @@ export interface StonithType {
   shortDescription: string;
   /** The `-m` `<parameters>` block, verbatim. */
   parametersXml: string;
+  /**
+   * An external plugin (`external/…`): cluster-glue's external.c hands every
+   * `name=value` pair to the script as an environment variable (unknown names
+   * too; the last of a name wins) and requires none of them, and `-E` takes
+   * whichever variables are set. The script applies its own defaults.
+   */
+  external?: true;
   /** The plugin, loaded only when an action runs. */
   load(): Promise<PluginModule>;
 }
@@ -247,8 +254,108 @@ const APCMASTERSNMP: StonithType = {
   load: () => import('./apcmastersnmp.js'),
 };
 
+/**
+ * external/riloe. The texts are what the script prints for getinfo-devdescr,
+ * getinfo-devurl, getinfo-devid and getinfo-xml, each with the newline its
+ * print() adds: that is why `-h` shows an empty line after the description
+ * and after the URL, and `-m` one before `</longdesc>`, inside the shortdesc
+ * and after `</parameters>`.
+ */
+const EXTERNAL_RILOE: StonithType = {
+  name: 'external/riloe',
+  configNames: [
+    'hostlist',
+    'ilo_hostname',
+    'ilo_user',
+    'ilo_password',
+    'ilo_can_reset',
+    'ilo_protocol',
+    'ilo_powerdown_method',
+    'ilo_proxyhost',
+    'ilo_proxyport',
+  ],
+  description: 'HP/COMPAQ iLO2 STONITH device\n',
+  url: 'http://www.hp.com/\n',
+  shortDescription: 'iLO2\n',
+  parametersXml: `<parameters>
+ <parameter name="hostlist" unique="1" required="1">
+  <content type="string"/>
+  <shortdesc lang="en">ilo target hostname</shortdesc>
+  <longdesc lang="en">
+   Contains the hostname that the ilo controls
+  </longdesc>
+ </parameter>
+<parameter name="ilo_hostname" unique="1" required="1">
+  <content type="string"/>
+  <shortdesc lang="en">ilo device hostname</shortdesc>
+  <longdesc lang="en">
+   The hostname of the ilo device
+  </longdesc>
+ </parameter>
+<parameter name="ilo_user" unique="0" required="1">
+  <content type="string" default="Administrator"/>
+  <shortdesc lang="en">ilo user</shortdesc>
+  <longdesc lang="en">
+   The user for connecting to the ilo device
+  </longdesc>
+ </parameter>
+<parameter name="ilo_password" unique="0" required="1">
+  <content type="string" default=""/>
+  <shortdesc lang="en">password</shortdesc>
+  <longdesc lang="en">
+   The password for the ilo device user
+  </longdesc>
+ </parameter>
+<parameter name="ilo_can_reset" unique="0" required="0">
+  <content type="string" default="0"/>
+  <shortdesc lang="en">Device can reset</shortdesc>
+  <longdesc lang="en">
+   Does the ILO device support RESET commands (hint: older ones cannot)
+  </longdesc>
+ </parameter>
+<parameter name="ilo_protocol" unique="0" required="0">
+  <content type="string" default="1.2"/>
+  <shortdesc lang="en">ILO Protocol</shortdesc>
+  <longdesc lang="en">
+   Protocol version supported by the ILO device.
+   Known supported versions: 1.2, 2.0
+  </longdesc>
+ </parameter>
+<parameter name="ilo_powerdown_method" unique="0" required="0">
+  <content type="string" default="power"/>
+  <shortdesc lang="en">Power down method</shortdesc>
+  <longdesc lang="en">
+   The method to powerdown the host in question.
+   * button - Emulate holding down the power button
+   * power  - Emulate turning off the machines power 
+
+   NB: A button request takes around 20 seconds. The power method
+   about half a minute.
+  </longdesc>
+ </parameter>
+<parameter name="ilo_proxyhost" unique="0" required="0">
+  <content type="string" default=""/>
+  <shortdesc lang="en">Proxy hostname</shortdesc>
+  <longdesc lang="en">
+  proxy hostname if required to access ILO board
+  </longdesc>
+ </parameter>
+<parameter name="ilo_proxyport" unique="0" required="0">
+  <content type="string" default="3128"/>
+  <shortdesc lang="en">Proxy port</shortdesc>
+  <longdesc lang="en">
+  proxy port if required to access ILO board
+  parameter will be ignored if proxy hostname is not set
+  </longdesc>
+ </parameter>
+
+</parameters>\n`,
+  external: true,
+  load: () => import('./riloe.js'),
+};
+
 /** The types fencekit-stonith implements, in `-L` order. */
-export const IMPLEMENTED: readonly StonithType[] = [APCMASTER, APCMASTERSNMP, WTI_NPS];
+export const IMPLEMENTED: readonly StonithType[] = [APCMASTER, APCMASTERSNMP, EXTERNAL_RILOE, WTI_NPS];
 
 export type TypeLookup = { kind: 'implemented'; type: StonithType } | { kind: 'not-implemented' } | { kind: 'unknown' };
 
