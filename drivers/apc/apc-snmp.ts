@@ -46,6 +46,9 @@ export function createApcSnmpSwitch(opts: ApcSnmpOptions): ApcSnmpSwitch {
 
 type Varbind = snmp.Varbind;
 
+/** No PDU has more outlets; a walk past this is a broken or hostile agent. */
+const MAX_WALK_ROWS = 1024;
+
 class SnmpBackend implements PlugBackend {
   tables: string | undefined;
 
@@ -133,13 +136,15 @@ class Snmp {
       this.raw.subtree(
         oid,
         20,
-        // Returning a truthy value would end the walk early: collect and return nothing.
+        // A truthy return ends the walk: only when a card lists more outlets than any PDU has.
         ((varbinds: Varbind[]) => {
           for (const vb of varbinds) if (!snmp.isVarbindError(vb)) rows.push(vb);
+          return rows.length > MAX_WALK_ROWS || undefined;
         }) as unknown as snmp.FeedCallback,
         (err: Error | null) => done(err),
       ),
     );
+    if (rows.length > MAX_WALK_ROWS) throw new ProtocolError(`${oid} lists more than ${MAX_WALK_ROWS} rows`);
     return rows;
   }
 }
