@@ -163,6 +163,26 @@ describe('APC driver, SNMP versions and communities', () => {
     await sw.on(2);
   });
 
+  it('reads and switches over SNMPv3 (authPriv), and refuses a wrong key', async () => {
+    apc.emulator.device.snmpUsers = [
+      { name: 'fence', authProtocol: 'sha', authKey: 'auth-secret', privProtocol: 'aes', privKey: 'priv-secret' },
+    ];
+    const user = { name: 'fence', authProtocol: 'sha' as const, authKey: 'auth-secret', privProtocol: 'aes' as const, privKey: 'priv-secret' };
+    const sw = createApcSnmpSwitch({ host: '127.0.0.142', port: port(), version: '3', user });
+    expect(await sw.off(3)).toMatchObject([{ plug: 3, state: 'off' }]);
+    expect(apc.emulator.device.bank.get(3)?.state).toBe('OFF');
+    await sw.on(3);
+    const wrong = createApcSnmpSwitch({
+      host: '127.0.0.142',
+      port: port(),
+      version: '3',
+      user: { ...user, authKey: 'not-the-key' },
+      requestTimeoutMs: 300,
+    });
+    await expect(wrong.off(3, { timeoutMs: 2000 })).rejects.toBeInstanceOf(Error);
+    expect(apc.emulator.device.bank.get(3)?.state).toBe('ON');
+  });
+
   it('a wrong community gets no answer: TimeoutError, nothing switched', async () => {
     const sw = createApcSnmpSwitch({ host: '127.0.0.142', port: port(), community: 'wrong', requestTimeoutMs: 300 });
     await expect(sw.off(1, { timeoutMs: 2000 })).rejects.toBeInstanceOf(TimeoutError);
