@@ -223,11 +223,10 @@ function iloHints(emulator: IloEmulator): string[] {
   const lines: string[] = [];
   const fence = (a: { address: string; port: number }) =>
     `  fence:    fence_ilo -a ${a.address} -u ${a.port} -l ${user.name} -p ${pw} --ssl-insecure -o status`;
+  // riloe hands ilo_hostname to Python's http.client, which reads a ":port" too.
   const riloe = (a: { address: string; port: number }) =>
-    a.port === 443
-      ? `  stonith:  SSL_CERT_FILE=${cert?.certFile ?? '<certificate>'} stonith -t external/riloe hostlist=${d.hostName}` +
-        ` ilo_hostname=${a.address} ilo_user=${user.name} ilo_password=${pw} -S`
-      : '  stonith:  external/riloe reaches port 443 only';
+    `  stonith:  SSL_CERT_FILE=${cert?.certFile ?? '<certificate>'} stonith -t external/riloe hostlist=${d.hostName}` +
+    ` ilo_hostname=${a.address}${a.port === 443 ? '' : `:${a.port}`} ilo_user=${user.name} ilo_password=${pw} -S`;
   if (emulator.tls) {
     const a = emulator.tls.address;
     lines.push(`listening on ${a.address}:${a.port} (tls, raw RIBCL, ${what})`);
