@@ -74,27 +74,19 @@ const commonTexts: WtiTexts = {
   newValue: (label) => `Enter new ${label}: `,
 };
 
-/** [unverified] wording; it must contain neither a prompt ("PS>") nor "-----+", which clients key on. */
+/**
+ * [unverified] wording. Kept to one short screen on purpose: cluster-glue's
+ * wti_nps leaves the answer to its /h unread and scans it byte by byte (logging
+ * each byte under -d) inside the 5 s it allows for "Processing" after /BOOT.
+ * It must contain neither a prompt ("PS>") nor "-----+", which clients key on.
+ */
 const commonHelp = [
-  'PLUG CONTROL COMMANDS:',
-  '  /ON <n> [,Y]     Turn plug(s) on',
-  '  /OFF <n> [,Y]    Turn plug(s) off',
-  '  /BOOT <n> [,Y]   Boot plug(s): off, boot delay, on',
-  '  /D [,Y]          Set all plugs to their power-up defaults',
-  '',
-  'STATUS AND SET-UP:',
-  '  /S               Plug status',
-  '  /G               General parameters',
-  '  /P <n>           Plug parameters',
-  '  /H               This help screen',
-  '  /X [,Y]          Exit and disconnect',
-  '',
-  'PLUG LISTS <n>:',
-  '  3   plug number          1+3+4 or 1,3,4   several plugs',
-  '  1:4 range of plugs       *                all plugs',
-  '  web plug name            web*             name wildcard',
-  '',
-  'Append ,Y to skip the confirmation question.',
+  '/S            status         /ON <n> [,Y]    plug(s) on',
+  '/G            general setup  /OFF <n> [,Y]   plug(s) off',
+  '/P <n>        plug setup     /BOOT <n> [,Y]  off, delay, on',
+  '/H            this help      /D [,Y]         power-up defaults',
+  '/X [,Y]       disconnect',
+  '<n>: 3, name, web*, 1+3, 1,3, 1:4, *',
 ];
 
 export const personalities = {

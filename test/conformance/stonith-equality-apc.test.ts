@@ -1,14 +1,28 @@
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApcEmulator } from '../../emulator/apc-emulator.js';
 import type { EmulatorConfig } from '../../emulator/config.js';
 import { EventBus, type Timestamped } from '../../emulator/events.js';
-import { FENCEKIT_STONITH } from '../helpers/cli.js';
-import { peer, type RunResult, run, runOnTty } from '../helpers/run.js';
+import { peer } from '../helpers/run.js';
+import {
+  bindTcp,
+  expectedHelp,
+  expectSameLog,
+  expectSameRun,
+  LanePool,
+  lanePairs,
+  type Mode,
+  type Outcome,
+  plugChanges,
+  runBoth,
+  runOurs,
+  runReal,
+  STONITH,
+  sides,
+} from '../helpers/stonith-equality.js';
 
 /**
  * OUTPUT EQUALITY for the APC types: the real cluster-glue `stonith` 1.0.12
@@ -41,8 +55,9 @@ import { peer, type RunResult, run, runOnTty } from '../helpers/run.js';
  *   is mapped to the first's (it appears in "doesn't control host" lines);
  * - a wrong password and -d: see those cases. Nothing else: no PID, time or
  *   other per-run text appears in these outputs.
+ * The harness (lanes, running both sides, the first two normalisations) is
+ * test/helpers/stonith-equality.ts.
  */
-const STONITH = '/usr/sbin/stonith';
 const available =
   peer(STONITH).available &&
   peer('/usr/lib/stonith/plugins/stonith2/apcmaster.so').available &&
@@ -115,76 +130,10 @@ const RACK_PDU: Device = {
 /** A relay that takes the command and never moves. */
 const RACK_PDU_STUCK: Device = { ...RACK_PDU, config: { ...RACK_PDU.config, faults: ['stuck-relay'] } };
 
-/** Lanes of two addresses: the real binary's emulator, then ours. */
-const LANES: [string, string][] = Array.from({ length: 9 }, (_, i) => [
-  `127.0.0.${201 + 2 * i}`,
-  `127.0.0.${202 + 2 * i}`,
-]);
+/** Lanes of two addresses, the real binary's emulator then ours: 127.0.0.201/202 … 217/218. */
+const lanes = new LanePool(lanePairs(201, 9));
 /** The extension case's emulator listens on port 0 here. */
 const EXTENSION_HOST = '127.0.0.219';
-/** The address offline cases name (TEST-NET-1): they stop before any packet, and none could reach it. */
-const NOWHERE = '192.0.2.1';
-
-class LanePool {
-  private readonly free = [...LANES];
-  private retired = 0;
-  private readonly waiting: { resolve: (lane: [string, string]) => void; reject: (err: Error) => void }[] = [];
-
-  acquire(): Promise<[string, string]> {
-    const lane = this.free.shift();
-    if (lane) return Promise.resolve(lane);
-    if (this.retired === LANES.length) return Promise.reject(new Error('no lane left: every address pair failed'));
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-  }
-
-  release(lane: [string, string]): void {
-    const next = this.waiting.shift();
-    if (next) next.resolve(lane);
-    else this.free.push(lane);
-  }
-
-  /** A lane whose addresses cannot be bound (something else holds the port there) fails its case and is not reused. */
-  retire(): void {
-    this.retired++;
-    if (this.retired === LANES.length) {
-      for (const w of this.waiting.splice(0)) w.reject(new Error('no lane left: every address pair failed'));
-    }
-  }
-}
-const lanes = new LanePool();
-
-type Mode = 'pipe' | 'tty';
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-interface Invocation {
-  args: string[];
-  env?: Record<string, string>;
-}
-
-/** The real binary, as `stonith` found through PATH. */
-function runReal(inv: Invocation, mode: Mode, timeoutMs: number): Promise<RunResult> {
-  const pathVar = `/usr/sbin:${process.env.PATH ?? '/usr/bin:/bin'}`;
-  if (mode === 'pipe')
-    return run('stonith', inv.args, { env: { ...process.env, ...inv.env, PATH: pathVar }, timeoutMs });
-  const env = Object.entries({ ...inv.env, PATH: pathVar }).map(([k, v]) => `${k}=${shellQuote(v)}`);
-  return runOnTty(`env ${env.join(' ')} stonith ${inv.args.map(shellQuote).join(' ')}`, { timeoutMs });
-}
-
-function runOurs(inv: Invocation, mode: Mode, timeoutMs: number): Promise<RunResult> {
-  if (mode === 'pipe') {
-    return run(process.execPath, [FENCEKIT_STONITH, ...inv.args], { env: { ...process.env, ...inv.env }, timeoutMs });
-  }
-  const env = Object.entries(inv.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
-  const command = [process.execPath, FENCEKIT_STONITH, ...inv.args].map(shellQuote).join(' ');
-  return runOnTty(`env ${env.join(' ')} ${command}`, { timeoutMs });
-}
-
-function normaliseOurs(text: string, ourHost?: string, realHost?: string): string {
-  let t = text.replace(/fencekit-stonith/g, 'stonith');
-  if (ourHost && realHost) t = t.split(ourHost).join(realHost);
-  return t;
-}
 
 interface Running {
   emulator: ApcEmulator;
@@ -206,8 +155,6 @@ const outletStates = (r: Running) =>
     .all()
     .map((o) => o.state)
     .join(' ');
-const outletChanges = (r: Running) =>
-  r.events.filter((e) => e.type === 'plug').map((e) => (e.type === 'plug' ? `${e.plug}:${e.state}` : ''));
 
 /**
  * Wait, a bounded number of event-loop turns 50 ms apart, until no outlet has
@@ -491,14 +438,6 @@ const ONLINE: Case[] = [
   },
 ];
 
-function bindTcp(host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(port, host, () => server.close(() => resolve()));
-  });
-}
-
 function bindUdp(host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket('udp4');
@@ -511,61 +450,27 @@ function bindUdp(host: string, port: number): Promise<void> {
 }
 
 /** A lane, and emulators on it unless the case says there is nothing listening. */
-async function both(c: Case, mode: Mode) {
+async function both(c: Case, mode: Mode): Promise<Outcome> {
   const timeoutMs = c.timeoutMs ?? 30_000;
-  if (!c.device) {
-    const inv = { args: c.args(NOWHERE), env: c.env?.(NOWHERE) };
-    const [real, ours] = await Promise.all([runReal(inv, mode, timeoutMs), runOurs(inv, mode, timeoutMs)]);
-    return { real, ours: { ...ours, stdout: normaliseOurs(ours.stdout), stderr: normaliseOurs(ours.stderr) } };
-  }
-  const lane = await lanes.acquire();
-  const started: Running[] = [];
-  let retired = false;
-  try {
-    for (const host of lane) {
-      try {
-        // Nothing may listen there: prove it by binding the port ourselves for a moment.
-        if (c.device === 'none-tcp') await bindTcp(host, 23);
-        else if (c.device === 'none-udp') await bindUdp(host, 161);
-        else started.push(await startApc(c.device, host));
-      } catch (err) {
-        retired = true;
-        lanes.retire();
-        throw err;
-      }
-    }
-    const [a, b] = started;
-    if (a && b && outletStates(a) !== outletStates(b)) throw new Error('the two emulators differ at start');
-    const [realHost, ourHost] = lane;
-    const [real, ours] = await Promise.all([
-      runReal({ args: c.args(realHost), env: c.env?.(realHost) }, mode, timeoutMs),
-      runOurs({ args: c.args(ourHost), env: c.env?.(ourHost) }, mode, timeoutMs),
-    ]);
-    if (a && b) await Promise.all([settled(a), settled(b)]);
-    return {
-      real,
-      ours: {
-        ...ours,
-        stdout: normaliseOurs(ours.stdout, ourHost, realHost),
-        stderr: normaliseOurs(ours.stderr, ourHost, realHost),
-      },
-      states: a && b ? { real: outletStates(a), ours: outletStates(b) } : undefined,
-      changes: a && b ? { real: outletChanges(a), ours: outletChanges(b) } : undefined,
-    };
-  } finally {
-    await Promise.all(started.map((r) => r.emulator.stop()));
-    if (!retired) lanes.release(lane);
-  }
-}
-
-/** The `-h` blocks of a help text, by type name. */
-function helpBlocks(text: string): Map<string, string> {
-  const blocks = new Map<string, string>();
-  for (const block of text.split(/(?=\n\nSTONITH Device: )/)) {
-    const m = /^\n\nSTONITH Device: (\S+) - /.exec(block);
-    if (m) blocks.set(m[1] as string, block);
-  }
-  return blocks;
+  const invocation = (host: string) => ({ args: c.args(host), env: c.env?.(host) });
+  const { device } = c;
+  if (!device) return runBoth(invocation, mode, timeoutMs);
+  return lanes.withLane(
+    async (host) => {
+      // Nothing may listen there: prove it by binding the port ourselves for a moment.
+      if (device === 'none-tcp') await bindTcp(host, 23);
+      else if (device === 'none-udp') await bindUdp(host, 161);
+      else return startApc(device, host);
+      return undefined;
+    },
+    (r) => r.emulator.stop(),
+    async (lane, [a, b]) => {
+      if (a && b && outletStates(a) !== outletStates(b)) throw new Error('the two emulators differ at start');
+      const r = await runBoth(invocation, mode, timeoutMs, { lane });
+      if (a && b) await Promise.all([settled(a), settled(b)]);
+      return { ...r, states: sides(a, b, outletStates), changes: sides(a, b, (e) => plugChanges(e.events)) };
+    },
+  );
 }
 
 describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints (apcmaster, apcmastersnmp)', () => {
@@ -695,15 +600,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
   for (const mode of ['pipe', 'tty'] as Mode[]) {
     for (const c of [...OFFLINE, ...ONLINE]) {
       it.concurrent(`${c.name} (${mode})`, { timeout: 90_000 }, async ({ expect }) => {
-        const r = await both(c, mode);
-        expect(r.real.code, `the real stonith said: ${r.real.stdout}${r.real.stderr}`).toBe(c.code);
-        expect(r.ours.code).toBe(r.real.code);
-        expect(r.ours.stdout).toBe(r.real.stdout);
-        expect(r.ours.stderr).toBe(r.real.stderr);
-        if (r.states && r.changes) {
-          expect(r.states.ours).toBe(r.states.real);
-          expect(r.changes.ours).toEqual(r.changes.real);
-        }
+        expectSameRun(expect, await both(c, mode), c.code);
       });
     }
   }
@@ -759,11 +656,6 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
    * (`Sending [mast3r]`); ours traces the library's dialogue with the
    * password masked. The other log lines must be the same, in the same order.
    */
-  const logLines = (text: string) =>
-    text
-      .split(/\r?\n/)
-      .map((l) => l.replace(/^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ stonith: \[\d+\]: /, ''))
-      .filter((l) => /^(EMERG|ALERT|CRIT|ERROR|WARN|notice|info): /.test(l));
   const DEBUG: { mode: Mode; args: (h: string) => string[]; device: Device }[] = [
     { mode: 'tty', args: (h) => [...M(h), '-d', '-T', 'off', 'mclaws'], device: MASTERSWITCH },
     { mode: 'pipe', args: (h) => [...M(h), '-d', '-l'], device: MASTERSWITCH },
@@ -774,12 +666,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
       timeout: 60_000,
     }, async ({ expect }) => {
       const r = await both({ name: '-d', args, device, code: 0 }, mode);
-      expect(r.real.code).toBe(0);
-      expect(r.ours.code).toBe(r.real.code);
-      const realLog = mode === 'tty' ? r.real.stdout : r.real.stderr;
-      const ourLog = mode === 'tty' ? r.ours.stdout : r.ours.stderr;
-      if (mode === 'pipe') expect(r.ours.stdout).toBe(r.real.stdout);
-      expect(logLines(ourLog)).toEqual(logLines(realLog));
+      const { real: realLog, ours: ourLog } = expectSameLog(expect, r, mode, 0);
       expect(ourLog).toMatch(/debug: Sending \[/);
       if (device.kind === 'apcmaster') {
         expect(realLog).toContain(`Sending [${PASSWORD}]`);
@@ -797,11 +684,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
     const r = await both({ name: '-h', args: () => ['-h'], code: 0 }, 'pipe');
     expect(r.real.code).toBe(0);
     expect(r.ours.code).toBe(0);
-    const header = '\nSTONITH -t device types and associated configuration details:\n';
-    const realHead = r.real.stdout.slice(0, r.real.stdout.indexOf(header) + header.length);
-    const blocks = helpBlocks(r.real.stdout);
-    const expected = ['apcmaster', 'apcmastersnmp', 'external/riloe', 'wti_nps'].map((t) => blocks.get(t) ?? `(no ${t} block)`);
-    expect(r.ours.stdout).toBe(realHead + expected.join(''));
+    expect(r.ours.stdout).toBe(expectedHelp(r.real.stdout));
     expect(r.ours.stderr).toBe('');
   });
 
@@ -844,9 +727,7 @@ describe.skipIf(!available)('fencekit-stonith apcmaster extension: ipaddr=HOST:P
         expect(ours.stdout).toBe(expected.stdout);
       }
       await settled({ emulator: moved, events });
-      expect(
-        events.filter((e) => e.type === 'plug').map((e) => (e.type === 'plug' ? `${e.plug}:${e.state}` : '')),
-      ).toEqual(['3:OFF', '3:ON']);
+      expect(plugChanges(events)).toEqual(['3:OFF', '3:ON']);
     } finally {
       await moved.stop();
     }

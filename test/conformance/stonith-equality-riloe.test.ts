@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -8,8 +7,20 @@ import { EventBus, type Timestamped } from '../../emulator/events.js';
 import { loadOrCreateCertificate } from '../../emulator/ilo/certificate.js';
 import type { IloModel } from '../../emulator/ilo/ilo-device.js';
 import { IloEmulator } from '../../emulator/ilo-emulator.js';
-import { FENCEKIT_STONITH } from '../helpers/cli.js';
-import { peer, type RunResult, run } from '../helpers/run.js';
+import { peer } from '../helpers/run.js';
+import {
+  bindTcp,
+  expectSameLog,
+  expectSameRun,
+  LanePool,
+  lanePairs,
+  type Mode,
+  type Outcome,
+  runBoth,
+  STONITH,
+  SYSLOG_PREFIX,
+  sides,
+} from '../helpers/stonith-equality.js';
 
 /**
  * OUTPUT EQUALITY for external/riloe: the real cluster-glue `stonith` 1.0.12
@@ -45,8 +56,9 @@ import { peer, type RunResult, run } from '../helpers/run.js';
  *   `PID` on both sides.
  * Nothing else. The deliberate differences (docs/stonith.md §3) that can be
  * shown are separate cases that assert both sides.
+ * The harness (lanes, running both sides, the first two normalisations) is
+ * test/helpers/stonith-equality.ts.
  */
-const STONITH = '/usr/sbin/stonith';
 const available = peer(STONITH).available && peer('/usr/lib/stonith/plugins/external/riloe').available;
 
 interface Board {
@@ -67,46 +79,10 @@ const BOARD_OFF: Board = {
 /** An iLO 4: one port for raw RIBCL and HTTP. */
 const BOARD_ILO4: Board = { model: 'ilo4', front: 'https', config: BOARD.config };
 
-/** Lanes of two addresses: the real binary's board, then ours. */
-const LANES: [string, string][] = Array.from({ length: 9 }, (_, i) => [
-  `127.0.0.${220 + 2 * i}`,
-  `127.0.0.${221 + 2 * i}`,
-]);
+/** Lanes of two addresses, the real binary's board then ours: 127.0.0.220/221 … 236/237. */
+const lanes = new LanePool(lanePairs(220, 9));
 /** The address a foreign certificate names: nothing listens there. */
 const FOREIGN = '127.0.0.239';
-/** What offline cases name (TEST-NET-1): they stop before any connection. */
-const NOWHERE = '192.0.2.1';
-
-class LanePool {
-  private readonly free = [...LANES];
-  private retired = 0;
-  private readonly waiting: { resolve: (lane: [string, string]) => void; reject: (err: Error) => void }[] = [];
-
-  acquire(): Promise<[string, string]> {
-    const lane = this.free.shift();
-    if (lane) return Promise.resolve(lane);
-    if (this.retired === LANES.length) return Promise.reject(new Error('no lane left: every address pair failed'));
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-  }
-
-  release(lane: [string, string]): void {
-    const next = this.waiting.shift();
-    if (next) next.resolve(lane);
-    else this.free.push(lane);
-  }
-
-  /** A lane whose port 443 cannot be bound fails its case and is not reused. */
-  retire(): void {
-    this.retired++;
-    if (this.retired === LANES.length) {
-      for (const w of this.waiting.splice(0)) w.reject(new Error('no lane left: every address pair failed'));
-    }
-  }
-}
-const lanes = new LanePool();
-
-type Mode = 'pipe' | 'tty';
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The inherited environment, without what riloe, ha_log.sh or OpenSSL would read. */
 function cleanEnvironment(): NodeJS.ProcessEnv {
@@ -117,36 +93,8 @@ function cleanEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
-interface Invocation {
-  args: string[];
-  env: Record<string, string>;
-}
-
-/** One side: `command` (argv) with `env` added, off a terminal or on one (`script`, stderr merged into stdout). */
-function runSide(command: string[], env: Record<string, string>, mode: Mode, timeoutMs: number): Promise<RunResult> {
-  const fullEnv = { ...cleanEnvironment(), ...env };
-  if (mode === 'pipe') return run(command[0] as string, command.slice(1), { env: fullEnv, timeoutMs });
-  return run('script', ['-qec', command.map(shellQuote).join(' '), '/dev/null'], { env: fullEnv, timeoutMs });
-}
-
-const runReal = (inv: Invocation, mode: Mode, timeoutMs: number) =>
-  runSide(
-    ['stonith', ...inv.args],
-    { ...inv.env, PATH: `/usr/sbin:${process.env.PATH ?? '/usr/bin:/bin'}` },
-    mode,
-    timeoutMs,
-  );
-const runOurs = (inv: Invocation, mode: Mode, timeoutMs: number) =>
-  runSide([process.execPath, FENCEKIT_STONITH, ...inv.args], inv.env, mode, timeoutMs);
-
 /** ha_log.sh's tag carries a PID. */
 const withoutPid = (text: string) => text.replace(/^(external\/riloe(?:\([^)]*\))?)\[\d+\]:/gm, '$1[PID]:');
-
-function normaliseOurs(text: string, ourHost?: string, realHost?: string): string {
-  let t = withoutPid(text.replace(/fencekit-stonith/g, 'stonith'));
-  if (ourHost && realHost) t = t.split(ourHost).join(realHost);
-  return t;
-}
 
 interface Running {
   emulator: IloEmulator;
@@ -174,14 +122,6 @@ async function startBoard(board: Board, host: string, extra: Partial<EmulatorCon
 
 const power = (r: Running) => r.emulator.device.power;
 const changes = (r: Running) => r.events.flatMap((e) => (e.type === 'plug' ? [e.state] : []));
-
-function bindTcp(host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(port, host, () => server.close(() => resolve()));
-  });
-}
 
 /** -F files. */
 function file(name: string, text: string): string {
@@ -218,54 +158,32 @@ const R = (h: string, password = PASSWORD) => [
   `ilo_password=${password}`,
 ];
 
-async function both(c: Case, mode: Mode) {
+/** A lane, and boards on it unless the case says `board: 'none'` (nothing listening); PIDs normalised on both sides. */
+async function both(c: Case, mode: Mode): Promise<Outcome> {
   const timeoutMs = c.timeoutMs ?? 60_000;
   const env = c.env ?? trust;
-  if (!c.board) {
-    const none = path.join(dir, 'no-such-certificate.pem');
-    const inv = { args: c.args(NOWHERE, none), env: env(NOWHERE, none) };
-    const [real, ours] = await Promise.all([runReal(inv, mode, timeoutMs), runOurs(inv, mode, timeoutMs)]);
-    return {
-      real: { ...real, stdout: withoutPid(real.stdout), stderr: withoutPid(real.stderr) },
-      ours: { ...ours, stdout: normaliseOurs(ours.stdout), stderr: normaliseOurs(ours.stderr) },
-    };
-  }
-  const lane = await lanes.acquire();
-  const started: Running[] = [];
-  let retired = false;
-  try {
-    for (const host of lane) {
-      try {
-        // Nothing may listen there: prove it by binding the port ourselves for a moment.
-        if (c.board === 'none') await bindTcp(host, 443);
-        else started.push(await startBoard(c.board, host, c.extra?.()));
-      } catch (err) {
-        retired = true;
-        lanes.retire();
-        throw err;
-      }
-    }
-    const [a, b] = started;
-    const [realHost, ourHost] = lane;
-    const certOf = (r: Running | undefined) => r?.certFile ?? path.join(dir, 'no-such-certificate.pem');
-    const [real, ours] = await Promise.all([
-      runReal({ args: c.args(realHost, certOf(a)), env: env(realHost, certOf(a)) }, mode, timeoutMs),
-      runOurs({ args: c.args(ourHost, certOf(b)), env: env(ourHost, certOf(b)) }, mode, timeoutMs),
-    ]);
-    return {
-      real: { ...real, stdout: withoutPid(real.stdout), stderr: withoutPid(real.stderr) },
-      ours: {
-        ...ours,
-        stdout: normaliseOurs(ours.stdout, ourHost, realHost),
-        stderr: normaliseOurs(ours.stderr, ourHost, realHost),
-      },
-      power: a && b ? { real: power(a), ours: power(b) } : undefined,
-      changes: a && b ? { real: changes(a), ours: changes(b) } : undefined,
-    };
-  } finally {
-    await Promise.all(started.map((r) => r.emulator.stop()));
-    if (!retired) lanes.release(lane);
-  }
+  /** Side `side`'s invocation against its board of `started`, if any. */
+  const invocation = (started: Running[]) => (host: string, side: 0 | 1) => {
+    const cert = started[side]?.certFile ?? path.join(dir, 'no-such-certificate.pem');
+    return { args: c.args(host, cert), env: env(host, cert) };
+  };
+  const options = { baseEnv: cleanEnvironment(), normalise: withoutPid };
+  const { board } = c;
+  if (!board) return runBoth(invocation([]), mode, timeoutMs, options);
+  return lanes.withLane(
+    async (host) => {
+      // Nothing may listen there: prove it by binding the port ourselves for a moment.
+      if (board !== 'none') return startBoard(board, host, c.extra?.());
+      await bindTcp(host, 443);
+      return undefined;
+    },
+    (r) => r.emulator.stop(),
+    async (lane, started) => {
+      const r = await runBoth(invocation(started), mode, timeoutMs, { ...options, lane });
+      const [a, b] = started;
+      return { ...r, states: sides(a, b, power), changes: sides(a, b, changes) };
+    },
+  );
 }
 
 /** Cases that need no board: the type's texts, parameters and riloe's own checks. */
@@ -561,15 +479,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
   for (const mode of ['pipe', 'tty'] as Mode[]) {
     for (const c of [...OFFLINE, ...ONLINE]) {
       it.concurrent(`${c.name} (${mode})`, { timeout: 120_000 }, async ({ expect }) => {
-        const r = await both(c, mode);
-        expect(r.real.code, `the real stonith said: ${r.real.stdout}${r.real.stderr}`).toBe(c.code);
-        expect(r.ours.code).toBe(r.real.code);
-        expect(r.ours.stdout).toBe(r.real.stdout);
-        expect(r.ours.stderr).toBe(r.real.stderr);
-        if (r.power && r.changes) {
-          expect(r.power.ours).toBe(r.power.real);
-          expect(r.changes.ours).toEqual(r.changes.real);
-        }
+        expectSameRun(expect, await both(c, mode), c.code);
       });
     }
   }
@@ -611,7 +521,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
       // another "logd is not running", glued to the next line: not compared.
       .replace(/logd is not running/g, '')
       .split(/\r?\n/)
-      .map((l) => l.replace(/^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ stonith: \[\d+\]: /, ''))
+      .map((l) => l.replace(SYSLOG_PREFIX, ''))
       .filter((l) => /^(external\/riloe\[PID\]: )?(EMERG|ALERT|CRIT|ERROR|WARN|notice|info): /.test(l));
   for (const mode of ['tty', 'pipe'] as Mode[]) {
     it.concurrent(`-d -S -T off with a wrong password (${mode}): same exit status, output and log lines`, {
@@ -621,12 +531,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
         { name: '-d', args: (h) => [...R(h, 'wrong'), '-d', '-S', 'node1'], board: BOARD, code: 5 },
         mode,
       );
-      expect(r.real.code).toBe(5);
-      expect(r.ours.code).toBe(r.real.code);
-      const realLog = mode === 'tty' ? r.real.stdout : r.real.stderr;
-      const ourLog = mode === 'tty' ? r.ours.stdout : r.ours.stderr;
-      if (mode === 'pipe') expect(r.ours.stdout).toBe(r.real.stdout);
-      expect(logLines(ourLog)).toEqual(logLines(realLog));
+      const { ours: ourLog } = expectSameLog(expect, r, mode, 5, logLines);
       expect(logLines(ourLog).length).toBeGreaterThan(0);
       expect(ourLog).toMatch(/debug: Sending \[/);
       expect(ourLog).not.toContain('wrong');
@@ -656,9 +561,9 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
     expect(r.ours.code).toBe(0);
     expect(r.ours.stdout).toBe(r.real.stdout);
     expect(r.changes?.real).toEqual(['OFF']);
-    expect(r.power?.real).toBe('OFF');
+    expect(r.states?.real).toBe('OFF');
     expect(r.changes?.ours).toEqual(['OFF', 'ON']);
-    expect(r.power?.ours).toBe('ON');
+    expect(r.states?.ours).toBe('ON');
   });
 
   /**

@@ -1,12 +1,29 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FENCEKIT_STONITH } from '../helpers/cli.js';
 import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
-import { peer, type RunResult, run, runOnTty } from '../helpers/run.js';
+import { peer, type RunResult } from '../helpers/run.js';
+import {
+  bindTcp,
+  expectedHelp,
+  expectSameLog,
+  expectSameRun,
+  helpBlocks,
+  LanePool,
+  lanePairs,
+  logLines,
+  type Mode,
+  NOWHERE,
+  type Outcome,
+  plugChanges,
+  runBoth,
+  runOurs,
+  runReal,
+  STONITH,
+  sides,
+} from '../helpers/stonith-equality.js';
 
 /**
  * OUTPUT EQUALITY: the real cluster-glue `stonith` 1.0.12 and
@@ -37,8 +54,9 @@ import { peer, type RunResult, run, runOnTty } from '../helpers/run.js';
  *   fencekit-stonith (having no ipmilan) does not print: the warning is removed
  *   from the real output, PID, timestamp, colours and all;
  * - a wrong password and -d: see those cases.
+ * The harness (lanes, running both sides, the first two normalisations) is
+ * test/helpers/stonith-equality.ts.
  */
-const STONITH = '/usr/sbin/stonith';
 const { available } = peer(STONITH);
 
 /** The emulator settings startWti takes, less the address. */
@@ -63,86 +81,13 @@ const ODD_NAMES: Device = {
   plugs: [...(DEVICE.plugs ?? []), { number: 2, name: 'verylongnodename' }, { number: 6, name: '3' }],
 };
 
-/** Lanes of two addresses: the real binary's emulator, then ours. */
-const LANES: [string, string][] = [
-  ['127.0.0.80', '127.0.0.81'],
-  ['127.0.0.82', '127.0.0.83'],
-  ['127.0.0.84', '127.0.0.85'],
-  ['127.0.0.86', '127.0.0.87'],
-  ['127.0.0.88', '127.0.0.89'],
-];
-/** The address offline cases name (TEST-NET-1): they stop before any connection, and none could reach it. */
-const NOWHERE = '192.0.2.1';
-
-class LanePool {
-  private readonly free = [...LANES];
-  private retired = 0;
-  private readonly waiting: { resolve: (lane: [string, string]) => void; reject: (err: Error) => void }[] = [];
-
-  acquire(): Promise<[string, string]> {
-    const lane = this.free.shift();
-    if (lane) return Promise.resolve(lane);
-    if (this.retired === LANES.length) return Promise.reject(new Error('no lane left: every address pair failed'));
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-  }
-
-  release(lane: [string, string]): void {
-    const next = this.waiting.shift();
-    if (next) next.resolve(lane);
-    else this.free.push(lane);
-  }
-
-  /** A lane whose addresses cannot be bound (something else holds port 23 there) fails its case and is not reused. */
-  retire(): void {
-    this.retired++;
-    if (this.retired === LANES.length) {
-      for (const w of this.waiting.splice(0)) w.reject(new Error('no lane left: every address pair failed'));
-    }
-  }
-}
-const lanes = new LanePool();
-
-type Mode = 'pipe' | 'tty';
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-interface Invocation {
-  args: string[];
-  env?: Record<string, string>;
-}
-
-/** The real binary, as `stonith` found through PATH. */
-function runReal(inv: Invocation, mode: Mode, timeoutMs: number): Promise<RunResult> {
-  const pathVar = `/usr/sbin:${process.env.PATH ?? '/usr/bin:/bin'}`;
-  if (mode === 'pipe')
-    return run('stonith', inv.args, { env: { ...process.env, ...inv.env, PATH: pathVar }, timeoutMs });
-  const env = Object.entries({ ...inv.env, PATH: pathVar }).map(([k, v]) => `${k}=${shellQuote(v)}`);
-  return runOnTty(`env ${env.join(' ')} stonith ${inv.args.map(shellQuote).join(' ')}`, { timeoutMs });
-}
-
-function runOurs(inv: Invocation, mode: Mode, timeoutMs: number): Promise<RunResult> {
-  if (mode === 'pipe') {
-    return run(process.execPath, [FENCEKIT_STONITH, ...inv.args], { env: { ...process.env, ...inv.env }, timeoutMs });
-  }
-  const env = Object.entries(inv.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
-  const command = [process.execPath, FENCEKIT_STONITH, ...inv.args].map(shellQuote).join(' ');
-  return runOnTty(`env ${env.join(' ')} ${command}`, { timeoutMs });
-}
+/** Lanes of two addresses, the real binary's emulator then ours: 127.0.0.80/81 … 88/89. */
+const lanes = new LanePool(lanePairs(80, 5));
 
 const GLIB_WARNING =
   /\r?\n\*\* \(process:\d+\): (?:\x1b\[[0-9;]*m)?WARNING(?:\x1b\[0m)? \*\*: (?:\x1b\[[0-9;]*m)?[\d:.]+(?:\x1b\[0m)?: [^\r\n]*\r?\n/g;
 
 const normaliseReal = (text: string) => text.replace(GLIB_WARNING, '');
-
-function normaliseOurs(text: string, ourHost?: string, realHost?: string): string {
-  let t = text.replace(/fencekit-stonith/g, 'stonith');
-  if (ourHost && realHost) t = t.split(ourHost).join(realHost);
-  return t;
-}
-
-/** Plug changes the emulator saw, in order. */
-const plugChanges = (wti: RunningWti) =>
-  wti.events.filter((e) => e.type === 'plug').map((e) => (e.type === 'plug' ? `${e.plug}:${e.state}` : ''));
 
 /** -F files, written per emulator address. */
 let dir = '';
@@ -338,71 +283,33 @@ const ONLINE: Case[] = [
   },
 ];
 
-function bindAndRelease(host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(port, host, () => server.close(() => resolve()));
-  });
-}
-
 /** A lane, and emulators on it unless the case says `device: 'none'` (nothing listening). */
-async function both(c: Case, mode: Mode) {
+async function both(c: Case, mode: Mode): Promise<Outcome> {
   const timeoutMs = c.timeoutMs ?? 30_000;
-  if (!c.device) {
-    const inv = { args: c.args(NOWHERE), env: c.env?.(NOWHERE) };
-    const [real, ours] = await Promise.all([runReal(inv, mode, timeoutMs), runOurs(inv, mode, timeoutMs)]);
-    return { real, ours: { ...ours, stdout: normaliseOurs(ours.stdout), stderr: normaliseOurs(ours.stderr) } };
-  }
-  const lane = await lanes.acquire();
-  const started: RunningWti[] = [];
-  let retired = false;
-  try {
-    if (c.device === 'none') {
+  const invocation = (host: string) => ({ args: c.args(host), env: c.env?.(host) });
+  const { device } = c;
+  if (!device) return runBoth(invocation, mode, timeoutMs);
+  return lanes.withLane(
+    async (host) => {
       // Nothing may listen there: prove it by binding port 23 ourselves for a moment.
-      for (const host of lane) {
-        try {
-          await bindAndRelease(host, 23);
-        } catch (err) {
-          retired = true;
-          lanes.retire();
-          throw err;
-        }
+      if (device === 'none') {
+        await bindTcp(host, 23);
+        return undefined;
       }
-    } else {
-      const config = c.device === true ? DEVICE : c.device;
-      for (const host of lane) {
-        try {
-          started.push(await startWti({ ...config, listen: `${host}:23` }));
-        } catch (err) {
-          retired = true;
-          lanes.retire();
-          throw err;
-        }
-      }
-    }
-    const [a, b] = started;
-    if (a && b && plugStates(a.emulator) !== plugStates(b.emulator))
-      throw new Error('the two emulators differ at start');
-    const [realHost, ourHost] = lane;
-    const [real, ours] = await Promise.all([
-      runReal({ args: c.args(realHost), env: c.env?.(realHost) }, mode, timeoutMs),
-      runOurs({ args: c.args(ourHost), env: c.env?.(ourHost) }, mode, timeoutMs),
-    ]);
-    return {
-      real,
-      ours: {
-        ...ours,
-        stdout: normaliseOurs(ours.stdout, ourHost, realHost),
-        stderr: normaliseOurs(ours.stderr, ourHost, realHost),
-      },
-      states: a && b ? { real: plugStates(a.emulator), ours: plugStates(b.emulator) } : undefined,
-      changes: a && b ? { real: plugChanges(a), ours: plugChanges(b) } : undefined,
-    };
-  } finally {
-    await Promise.all(started.map((w) => w.stop()));
-    if (!retired) lanes.release(lane);
-  }
+      return startWti({ ...(device === true ? DEVICE : device), listen: `${host}:23` });
+    },
+    (w) => w.stop(),
+    async (lane, [a, b]) => {
+      if (a && b && plugStates(a.emulator) !== plugStates(b.emulator))
+        throw new Error('the two emulators differ at start');
+      const r = await runBoth(invocation, mode, timeoutMs, { lane });
+      return {
+        ...r,
+        states: sides(a, b, (w) => plugStates(w.emulator)),
+        changes: sides(a, b, (w) => plugChanges(w.events)),
+      };
+    },
+  );
 }
 
 describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints (wti_nps)', () => {
@@ -497,15 +404,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
   for (const mode of ['pipe', 'tty'] as Mode[]) {
     for (const c of [...OFFLINE, ...ONLINE.map((o) => ({ ...o, device: o.device ?? true }))]) {
       it.concurrent(`${c.name} (${mode})`, { timeout: 90_000 }, async ({ expect }) => {
-        const r = await both(c, mode);
-        expect(r.real.code, `the real stonith said: ${r.real.stdout}${r.real.stderr}`).toBe(c.code);
-        expect(r.ours.code).toBe(r.real.code);
-        expect(r.ours.stdout).toBe(normaliseReal(r.real.stdout));
-        expect(r.ours.stderr).toBe(normaliseReal(r.real.stderr));
-        if (r.states && r.changes) {
-          expect(r.states.ours).toBe(r.states.real);
-          expect(r.changes.ours).toEqual(r.changes.real);
-        }
+        expectSameRun(expect, await both(c, mode), c.code, normaliseReal);
       });
     }
   }
@@ -518,11 +417,6 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
    * prints the password in clear (`Sending [changeme]`), which ours masks.
    * The other log lines must be the same, in the same order.
    */
-  const logLines = (text: string) =>
-    text
-      .split(/\r?\n/)
-      .map((l) => l.replace(/^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ stonith: \[\d+\]: /, ''))
-      .filter((l) => /^(EMERG|ALERT|CRIT|ERROR|WARN|notice|info): /.test(l));
   const DEBUG: { mode: Mode; action: string[] }[] = [
     { mode: 'pipe', action: ['-d', '-l'] },
     { mode: 'pipe', action: ['-d', '-d', '-T', 'reset', 'twin'] },
@@ -533,12 +427,7 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
       timeout: 60_000,
     }, async ({ expect }) => {
       const r = await both({ name: '-d', args: (h) => [...P(h), ...action], device: true, code: 0 }, mode);
-      expect(r.real.code).toBe(0);
-      expect(r.ours.code).toBe(r.real.code);
-      const realLog = mode === 'tty' ? r.real.stdout : r.real.stderr;
-      const ourLog = mode === 'tty' ? r.ours.stdout : r.ours.stderr;
-      if (mode === 'pipe') expect(r.ours.stdout).toBe(r.real.stdout);
-      expect(logLines(ourLog)).toEqual(logLines(realLog));
+      const { real: realLog, ours: ourLog } = expectSameLog(expect, r, mode, 0);
       expect(logLines(ourLog).length).toBeGreaterThan(0);
       expect(realLog).toContain(`Sending [${PASSWORD}]`);
       expect(ourLog).not.toContain(PASSWORD);
@@ -566,16 +455,8 @@ describe.skipIf(!available)('fencekit-stonith prints what stonith 1.0.12 prints 
     const r = await both({ name: '-h', args: () => ['-h'], code: 0 }, 'pipe');
     expect(r.ours.code).toBe(0);
     expect(r.real.code).toBe(0);
-    const header = '\nSTONITH -t device types and associated configuration details:\n';
-    const realHead = r.real.stdout.slice(0, r.real.stdout.indexOf(header) + header.length);
-    const blocks = new Map<string, string>();
-    for (const block of r.real.stdout.split(/(?=\n\nSTONITH Device: )/)) {
-      const m = /^\n\nSTONITH Device: (\S+) - /.exec(block);
-      if (m) blocks.set(m[1] as string, block);
-    }
-    expect(blocks.has('wti_nps')).toBe(true);
-    const implemented = ['apcmaster', 'apcmastersnmp', 'external/riloe', 'wti_nps'].map((t) => blocks.get(t) ?? `(no ${t} block)`);
-    expect(r.ours.stdout).toBe(realHead + implemented.join(''));
+    expect(helpBlocks(r.real.stdout).has('wti_nps')).toBe(true);
+    expect(r.ours.stdout).toBe(expectedHelp(r.real.stdout));
     expect(r.ours.stderr).toBe('');
   });
 
@@ -631,21 +512,13 @@ describe.skipIf(!available || !socat.available)(
     });
 
     /** What the real binary prints on a terminal against a port-23 emulator with the same plugs. */
-    async function reference(args: string[]): Promise<RunResult> {
-      const lane = await lanes.acquire();
-      let ref: RunningWti;
-      try {
-        ref = await startWti({ ...DEVICE, listen: `${lane[0]}:23` });
-      } catch (err) {
-        lanes.retire();
-        throw err;
-      }
-      try {
-        return await runReal({ args: [...P(lane[0]), ...args] }, 'tty', 30_000);
-      } finally {
-        await ref.stop();
-        lanes.release(lane);
-      }
+    function reference(args: string[]): Promise<RunResult> {
+      return lanes.withLane(
+        // The lane's first address only.
+        async (host, i) => (i === 0 ? startWti({ ...DEVICE, listen: `${host}:23` }) : undefined),
+        (ref) => ref.stop(),
+        ([host]) => runReal({ args: [...P(host), ...args] }, 'tty', 30_000),
+      );
     }
 
     it('ipaddr=127.0.0.89:PORT: -l, -T off, -T on print what stonith prints on port 23', async () => {
@@ -662,7 +535,7 @@ describe.skipIf(!available || !socat.available)(
         expect(ours.code).toBe(expected.code);
         expect(ours.stdout).toBe(expected.stdout);
       }
-      expect(plugChanges({ ...wti, events: wti.events.slice(from) })).toEqual(['3:OFF', '7:OFF', '3:ON', '7:ON']);
+      expect(plugChanges(wti.events.slice(from))).toEqual(['3:OFF', '7:OFF', '3:ON', '7:ON']);
     });
 
     it('ipaddr=/dev/…@9600 (a pty standing in for the serial line): -l and -T reset', async () => {
@@ -685,7 +558,7 @@ describe.skipIf(!available || !socat.available)(
       expect(reset.stdout).toBe(
         'info: Successful login to WTI Network Power Switch.\r\ninfo: Host is being rebooted: pete\r\ninfo: Power restored to host: pete\r\n',
       );
-      expect(plugChanges({ ...wti, events: wti.events.slice(from) })).toEqual(['1:OFF', '1:ON']);
+      expect(plugChanges(wti.events.slice(from))).toEqual(['1:OFF', '1:ON']);
     });
   },
 );
