@@ -13,7 +13,7 @@ import { WtiEmulator } from '../emulator/wti-emulator.js';
  * (max RSS) of each command is shown where GNU time is installed.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FENCEKIT_STONITH = path.join(root, 'dist/src/cli/fencekit-stonith.js');
+const FENCEKIT_STONITH = path.join(root, 'dist/cli/fencekit-stonith.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const HOST = '127.0.0.200';
 const PASSWORD = 'bench';

@@ -1,26 +1,8 @@
 /**
- * fencekit's public surface. Anything not exported here is internal and may change.
+ * fencekit's core (`fencekit/core`): fencing semantics, errors, dialogs and transports,
+ * without any vendor. The umbrella entry (`drivers/index.ts`) adds the vendors.
  * A test (test/unit/public-exports.test.ts) pins this list.
  */
-export {
-  type ApcMode,
-  type ApcOptions,
-  type ApcSnmpOptions,
-  type ApcSnmpSwitch,
-  type ApcSwitch,
-  createApcSnmpSwitch,
-  createApcSwitch,
-} from '../drivers/apc/index.js';
-export {
-  createIloSshSwitch,
-  createIloSwitch,
-  createRedfishSwitch,
-  type IloOptions,
-  type IloSshOptions,
-  type IloSwitch,
-  type RedfishOptions,
-} from '../drivers/ilo/index.js';
-export { createWtiSwitch, type WtiFamily, type WtiOptions, type WtiSwitch } from '../drivers/wti/index.js';
 export { Deadline } from './deadline.js';
 export { Dialog, type ExpectOptions, type ExpectResult } from './dialog.js';
 export {

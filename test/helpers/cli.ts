@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The built CLIs (vitest's global setup compiles them first). */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const FENCEKIT = path.join(root, 'dist/src/cli/fencekit.js');
-export const FENCEKIT_STONITH = path.join(root, 'dist/src/cli/fencekit-stonith.js');
+export const FENCEKIT = path.join(root, 'dist/cli/fencekit.js');
+export const FENCEKIT_STONITH = path.join(root, 'dist/cli/fencekit-stonith.js');
 
 /** A `fencekit emulate` process, stopped by pid. */
 export interface EmulatorProcess {

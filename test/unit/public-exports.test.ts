@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as emulator from '../../emulator/index.js';
-import * as fencekit from '../../src/index.js';
+import * as fencekit from '../../drivers/index.js';
 
 /** The public surface is deliberate: adding or removing a name must be a visible change here. */
 describe('public exports', () => {

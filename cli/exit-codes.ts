@@ -1,4 +1,4 @@
-import type { FencekitErrorCode } from '../errors.js';
+import type { FencekitErrorCode } from '../src/errors.js';
 
 /** `fencekit power` exit statuses: stable, documented in docs/cli.md. */
 export const EXIT = {

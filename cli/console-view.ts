@@ -1,4 +1,4 @@
-import { describeEvent, type EventBus, type PlugState } from './events.js';
+import { describeEvent, type EventBus, type PlugState } from '../emulator/events.js';
 
 /** What the view shows of each plug: an outlet bank, or an iLO's one server. */
 export interface PlugTable {

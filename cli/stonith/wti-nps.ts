@@ -17,11 +17,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 // The driver module itself, not the package's index: one module fewer to load at start-up.
-import { createWtiSwitch, type WtiSwitch } from '../../../drivers/wti/wti-switch.js';
-import { TimeoutError } from '../../errors.js';
-import type { PlugInfo, PlugResult, PlugTarget } from '../../power-switch.js';
-import { MASK, type TranscriptDirection } from '../../transcript.js';
-import { parseSerialSpec, type SerialOptions } from '../../transport/serial.js';
+import { createWtiSwitch, type WtiSwitch } from '../../drivers/wti/wti-switch.js';
+import { TimeoutError } from '../../src/errors.js';
+import type { PlugInfo, PlugResult, PlugTarget } from '../../src/power-switch.js';
+import { MASK, type TranscriptDirection } from '../../src/transcript.js';
+import { parseSerialSpec, type SerialOptions } from '../../src/transport/serial.js';
 import {
   asciiLower,
   codeOf,

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { readPassword } from '../src/cli/secrets.js';
+import { readPassword } from './secrets.js';
 import { FencekitError, UsageError } from '../src/errors.js';
 import {
   ConfigError,
@@ -9,15 +9,15 @@ import {
   isApcModel,
   parsePlugFlag,
   validateConfig,
-} from './config.js';
+} from '../emulator/config.js';
 import { ConsoleView } from './console-view.js';
-import { EventBus } from './events.js';
-import { logEvents } from './log.js';
-import { WtiEmulator } from './wti-emulator.js';
-import { ApcEmulator } from './apc-emulator.js';
-import { IloEmulator } from './ilo-emulator.js';
-import { isIloModel } from './ilo/ilo-device.js';
-import { banner } from './wti/screens.js';
+import { EventBus } from '../emulator/events.js';
+import { logEvents } from './emulator-log.js';
+import { WtiEmulator } from '../emulator/wti-emulator.js';
+import { ApcEmulator } from '../emulator/apc-emulator.js';
+import { IloEmulator } from '../emulator/ilo-emulator.js';
+import { isIloModel } from '../emulator/ilo/ilo-device.js';
+import { banner } from '../emulator/wti/screens.js';
 
 /** `fencekit emulate`: flags as commander parsed them. */
 export interface EmulateFlags {

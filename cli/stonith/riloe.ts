@@ -46,9 +46,9 @@ import path from 'node:path';
 import tls from 'node:tls';
 // The driver module itself, not the package's index (which would load the SSH and Redfish drivers too);
 // loaded when a board is contacted, not for -l.
-import type { IloSwitch } from '../../../drivers/ilo/ilo-ribcl.js';
-import { FencekitError, TimeoutError } from '../../errors.js';
-import type { TranscriptDirection } from '../../transcript.js';
+import type { IloSwitch } from '../../drivers/ilo/ilo-ribcl.js';
+import { FencekitError, TimeoutError } from '../../src/errors.js';
+import type { TranscriptDirection } from '../../src/transcript.js';
 import { escapeControls } from './common.js';
 import type { Logger } from './log.js';
 import { fromBytes, toBytes } from './params.js';
@@ -441,7 +441,7 @@ class RiloePlugin implements StonithPlugin {
   private async switchFor(method: 'power' | 'button', target: { host: string; port: number }): Promise<IloSwitch> {
     let sw = this.switches.get(method);
     if (!sw) {
-      const { createIloSwitch } = await import('../../../drivers/ilo/ilo-ribcl.js');
+      const { createIloSwitch } = await import('../../drivers/ilo/ilo-ribcl.js');
       sw = createIloSwitch({
         host: target.host,
         port: target.port,

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describeEvent, type EventBus } from './events.js';
+import { describeEvent, type EventBus } from '../emulator/events.js';
 
 /**
  * One log line per event on stderr (JSON, pino), for when the emulator is not

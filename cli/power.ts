@@ -1,6 +1,6 @@
-import { FencekitError, UsageError } from '../errors.js';
-import type { PlugInfo, PlugResult, PowerSwitch } from '../power-switch.js';
-import { transcriptTo } from '../transcript.js';
+import { FencekitError, UsageError } from '../src/errors.js';
+import type { PlugInfo, PlugResult, PowerSwitch } from '../src/power-switch.js';
+import { transcriptTo } from '../src/transcript.js';
 import { EXIT, EXIT_BY_CODE } from './exit-codes.js';
 import { readPassword } from './secrets.js';
 
@@ -48,7 +48,7 @@ async function openSwitch(flags: PowerFlags): Promise<PowerSwitch> {
   const transcript = flags.verbose ? transcriptTo((line) => process.stderr.write(`${line}\n`)) : undefined;
   switch (flags.driver) {
     case 'wti': {
-      const { createWtiSwitch } = await import('../../drivers/wti/index.js');
+      const { createWtiSwitch } = await import('../drivers/wti/index.js');
       return createWtiSwitch({
         host: flags.host,
         port,
@@ -64,7 +64,7 @@ async function openSwitch(flags: PowerFlags): Promise<PowerSwitch> {
       if (flags.mode !== undefined && !['auto', 'menu', 'cli'].includes(flags.mode)) {
         throw new UsageError(`--mode '${flags.mode}' is not auto, menu or cli`);
       }
-      const { createApcSwitch } = await import('../../drivers/apc/index.js');
+      const { createApcSwitch } = await import('../drivers/apc/index.js');
       const common = {
         username: flags.username,
         password,
@@ -73,7 +73,7 @@ async function openSwitch(flags: PowerFlags): Promise<PowerSwitch> {
         transcript,
       };
       if (flags.ssh) {
-        const { connectSsh } = await import('../transport/ssh.js');
+        const { connectSsh } = await import('../src/transport/ssh.js');
         const host = flags.host as string;
         const sshPort = port ?? 22;
         // The card's identity is checked unless the user says, knowingly, not to.
@@ -98,7 +98,7 @@ async function openSwitch(flags: PowerFlags): Promise<PowerSwitch> {
     case 'apc-snmp': {
       const version = flags.snmpVersion ?? '1';
       if (version !== '1' && version !== '2c' && version !== '3') throw new UsageError(`--snmp-version '${version}' is not 1, 2c or 3`);
-      const { createApcSnmpSwitch } = await import('../../drivers/apc/index.js');
+      const { createApcSnmpSwitch } = await import('../drivers/apc/index.js');
       return createApcSnmpSwitch({
         host: flags.host as string,
         port,
@@ -122,7 +122,7 @@ async function openSwitch(flags: PowerFlags): Promise<PowerSwitch> {
           throw new UsageError(`cannot read --ca ${flags.ca}: ${(err as Error).message}`);
         }
       }
-      const { createIloSwitch, createRedfishSwitch } = await import('../../drivers/ilo/index.js');
+      const { createIloSwitch, createRedfishSwitch } = await import('../drivers/ilo/index.js');
       const common = {
         host: flags.host,
         port,
@@ -140,7 +140,7 @@ async function openSwitch(flags: PowerFlags): Promise<PowerSwitch> {
       return createIloSwitch({ ...common, method: flags.method as 'power' | 'button' | undefined });
     }
     case 'ilo-ssh': {
-      const { createIloSshSwitch } = await import('../../drivers/ilo/index.js');
+      const { createIloSshSwitch } = await import('../drivers/ilo/index.js');
       return createIloSshSwitch({
         host: flags.host as string,
         port,

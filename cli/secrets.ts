@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../src/errors.js';
 
 /**
  * Where a password comes from, so that it never has to sit on a command line

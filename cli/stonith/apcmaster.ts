@@ -20,10 +20,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 // The driver module itself, not the package's index (which would load net-snmp too).
-import { type ApcSwitch, createApcSwitch } from '../../../drivers/apc/apc-switch.js';
-import { TimeoutError } from '../../errors.js';
-import type { PlugInfo, PlugResult } from '../../power-switch.js';
-import { MASK, type TranscriptDirection } from '../../transcript.js';
+import { type ApcSwitch, createApcSwitch } from '../../drivers/apc/apc-switch.js';
+import { TimeoutError } from '../../src/errors.js';
+import type { PlugInfo, PlugResult } from '../../src/power-switch.js';
+import { MASK, type TranscriptDirection } from '../../src/transcript.js';
 import {
   asciiLower,
   codeOf,

@@ -4,7 +4,7 @@
  * error is read back to an errno, and the `ipaddr` forms of the telnet types.
  * No driver is imported here: each plugin module loads only its own.
  */
-import { FencekitError } from '../../errors.js';
+import { FencekitError } from '../../src/errors.js';
 
 /** strdown() / g_strdown() / strcasecmp(): ASCII letters only, as in the C locale. */
 export function asciiLower(text: string): string {

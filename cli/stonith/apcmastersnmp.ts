@@ -20,10 +20,10 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
 // The driver module itself, not the package's index (which would load the telnet driver too).
-import { type ApcSnmpSwitch, createApcSnmpSwitch } from '../../../drivers/apc/apc-snmp.js';
-import { TimeoutError } from '../../errors.js';
-import type { PlugInfo } from '../../power-switch.js';
-import type { TranscriptDirection } from '../../transcript.js';
+import { type ApcSnmpSwitch, createApcSnmpSwitch } from '../../drivers/apc/apc-snmp.js';
+import { TimeoutError } from '../../src/errors.js';
+import type { PlugInfo } from '../../src/power-switch.js';
+import type { TranscriptDirection } from '../../src/transcript.js';
 import { asciiLower, codeOf, escapeControls } from './common.js';
 import type { Logger } from './log.js';
 import { fromBytes, toBytes } from './params.js';

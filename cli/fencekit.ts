@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { FencekitError } from '../errors.js';
+import { FencekitError } from '../src/errors.js';
 
 /**
  * `fencekit`: one entry point, each subcommand loaded only when it runs, so
@@ -46,7 +46,7 @@ program
   .option('--console', 'show the live plug table (default on a terminal)')
   .option('--no-console', 'print one log line per event on stderr instead')
   .action(async (flags) => {
-    const { runEmulate } = await import('../../emulator/cli-emulate.js');
+    const { runEmulate } = await import('./emulate.js');
     await runEmulate(flags);
   });
 
