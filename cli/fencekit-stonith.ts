@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `fencekit-stonith`: a drop-in for cluster-glue's `stonith` 1.0.12
- * (../shared/reference/stonith-cli.md), device types apcmaster,
+ * (docs/reference/stonith-cli.md), device types apcmaster,
  * apcmastersnmp, external/riloe and wti_nps. Same options, same order of
  * checks, same output and exit statuses; see docs/stonith.md for the
  * extensions and the deliberate differences.

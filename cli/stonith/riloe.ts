@@ -1,6 +1,6 @@
 /**
  * The `external/riloe` type: cluster-glue's external plugin framework
- * (external.c) running the riloe script (python3, ../shared/reference/ilo.md
+ * (external.c) running the riloe script (python3, docs/reference/ilo.md
  * §3), on top of the fencekit iLO driver (createIloSwitch: RIBCL over TLS,
  * switching to HTTP when the board answers HTTP). The board work (the
  * request, the login, the power command, reading the power back) is the

@@ -1,6 +1,6 @@
 /**
  * Every fixed text cluster-glue's `stonith` 1.0.12 prints, byte for byte
- * (../shared/reference/stonith-cli.md §3, §4, §8), as data and small
+ * (docs/reference/stonith-cli.md §3, §4, §8), as data and small
  * renderers; and, at the end, the device types: the `-L` list and, for each
  * type fencekit implements, its descriptions, config names and plugin loader.
  */
@@ -124,7 +124,7 @@ export const LOG_MESSAGES = {
  * implements, its descriptive data and a loader for its plugin module.
  *
  * Adding a type is one more entry
- * in IMPLEMENTED, with the texts ../shared/reference/stonith-cli.md gives for
+ * in IMPLEMENTED, with the texts docs/reference/stonith-cli.md gives for
  * it, and one plugin module under this directory. Nothing else changes.
  */
 export interface StonithType {

@@ -2,7 +2,7 @@
  * What the APC driver sends to a Network Management Card and what it waits
  * for, in both of the card's text interfaces. Follows what fence_apc 4.12.1
  * and cluster-glue apcmaster accept from real cards and the recordings of a
- * Rack PDU on AOS v2.7.0 (../shared/reference/apc.md §1–§5); tested against
+ * Rack PDU on AOS v2.7.0 (docs/reference/apc.md §1–§5); tested against
  * the fencekit APC emulator (menu v2.7, CLI v6.4).
  */
 export const APC = {

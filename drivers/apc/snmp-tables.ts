@@ -1,7 +1,7 @@
 /**
  * Where an APC card keeps its outlets in SNMP, by the identity it reports
  * (sysObjectID), as fence_apc_snmp 4.12.1 chooses: the Rack PDU tables, or the
- * older MasterSwitch ones (../shared/reference/apc.md §6).
+ * older MasterSwitch ones (docs/reference/apc.md §6).
  */
 export const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
 

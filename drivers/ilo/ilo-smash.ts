@@ -9,7 +9,7 @@ import { serverPlug } from './single-server.js';
 
 /**
  * HP iLO over SMASH CLP on SSH (`</>hpiLO-> `), as fence_ilo_ssh drives it
- * (../shared/reference/ilo.md §5): `show /system1` for the state,
+ * (docs/reference/ilo.md §5): `show /system1` for the state,
  * `start /system1` and `stop -f /system1` to switch, `exit` to leave.
  */
 export interface IloSshOptions {

@@ -4,7 +4,7 @@ import type { PowerState } from '../../src/power-switch.js';
 
 /**
  * RIBCL, the iLO's XML scripting language, as the driver writes and reads it
- * (../shared/reference/ilo.md §1–§4). A reply is several XML documents one
+ * (docs/reference/ilo.md §1–§4). A reply is several XML documents one
  * after another; each carries a RESPONSE whose STATUS is hex, 0 for success.
  */
 export type RibclCommand =

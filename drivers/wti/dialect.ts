@@ -2,7 +2,7 @@
  * What the driver sends to a WTI unit and what it waits for, family-wide
  * (IPS, NPS, TPS, RSM, MPC, NBB, VMR). Tested against: the fencekit IPS-800
  * and NPS emulators; patterns follow what fence_wti 4.12.1 and cluster-glue
- * wti_nps accept from real units (../shared/reference/wti-ips800.md §2–§7).
+ * wti_nps accept from real units (docs/reference/wti-ips800.md §2–§7).
  *
  * Kept apart from the emulator's personality on purpose: if both read one
  * table, a mistake in it would pass both. The real clients judge the emulator.

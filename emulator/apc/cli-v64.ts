@@ -5,7 +5,7 @@ import { identityBlock } from './menu-v27.js';
 /**
  * The AOS v6 `apc>` command line of a Switched Rack PDU (AOS v6.4.6), as data.
  *
- * What is firm (../shared/reference/apc.md §3, §5):
+ * What is firm (docs/reference/apc.md §3, §5):
  * - `User Name : ` / `Password  : ` on telnet, as on every AOS card;
  * - the first `v<digits>.` of the banner is `v6.4.6`: fence_apc reads the digit
  *   before the first dot and picks its CLI dialect for 5, 6 or 7, so nothing

@@ -7,7 +7,7 @@ import { ACTION_HELP, ACTION_ITEMS, FOOTER, identityBlock, infoScreen, V2_LAYOUT
  *
  * No recording of a real AP9211 exists here: the layout reuses the AOS v2
  * screens (apc-transcripts/), and only what apcmaster checks is firm
- * (../shared/reference/apc.md §4, [code] and [verified] against a double):
+ * (docs/reference/apc.md §4, [code] and [verified] against a double):
  * - `Escape character is '^]'.` comes from the card itself, before `User Name :`
  *   (the plugin once sat behind a telnet client and still waits for it);
  * - `American Power Conversion` in the banner means the login worked, and a

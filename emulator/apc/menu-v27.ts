@@ -12,7 +12,7 @@ import {
 /**
  * The APC Switched Rack PDU menu, AOS v2.7.0 / Rack PDU APP v2.7.3, as data.
  *
- * Sources: ../shared/reference/apc.md §1–2 and the eight recordings in
+ * Sources: docs/reference/apc.md §1–2 and the eight recordings in
  * apc-transcripts/ (an "Outlet User" driven by fence_apc over SSH). Every
  * string of the Outlet User path — banner, Control Console, Device Manager,
  * Outlet Control, the outlet screen, the Immediate On/Off dialogs, the pager —

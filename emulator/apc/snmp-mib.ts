@@ -9,7 +9,7 @@
  * them (names "Outlet N" by default, control reads immediateOn(1),
  * outletStatusNoCommandPending(2), reboot duration 5 s); what fence_apc_snmp
  * 4.12.1 and cluster-glue apcmastersnmp 1.0.12 GET and SET
- * (../shared/reference/apc.md §6). Marked [unverified]: the sysDescr text,
+ * (docs/reference/apc.md §6). Marked [unverified]: the sysDescr text,
  * the MasterSwitch sysObjectID, delayed and cancel commands, name and reboot
  * duration limits.
  */

@@ -8,7 +8,7 @@ import type { IloDevice } from './ilo-device.js';
  * (one TLS record, one HTTP body chunk), and the reply comes back as a list of
  * complete XML documents, which the front-end writes one by one.
  *
- * Follows ../shared/reference/ilo.md §1–§3 (the iLO3 1.82 recordings of
+ * Follows docs/reference/ilo.md §1–§3 (the iLO3 1.82 recordings of
  * python-hpilo, fence_ilo from fence-agents 4.12.1, cluster-glue external/riloe).
  *
  * Which element gets a document (the recordings show 7 documents for a

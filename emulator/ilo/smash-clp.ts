@@ -5,7 +5,7 @@ import type { IloModel } from './ilo-device.js';
  * data. The session (smash-session.ts) renders every string from here and
  * spells none itself.
  *
- * What is firm (../shared/reference/ilo.md §5, fence-agents 4.12.1 source):
+ * What is firm (docs/reference/ilo.md §5, fence-agents 4.12.1 source):
  * - the prompt `</>hpiLO-> ` (fence_ilo_ssh and fence_ilo_mp wait for `hpiLO->`);
  * - `EnabledState=(.*)`, matched case-insensitively after `show /system1`: a
  *   value starting with `enabled` is on, anything else off. Here it is

@@ -4,7 +4,7 @@
  * from it and never spells a device string itself, so a new profile is mostly
  * a new entry here.
  *
- * Sources: ../shared/reference/wti-ips800.md. Strings the real clients match
+ * Sources: docs/reference/wti-ips800.md. Strings the real clients match
  * (Password:, " Power Switch", the prompt, "Processing - please wait", the
  * table) are byte-exact there; the help text, the /G and /P menus and the
  * error wordings are not known from a real IPS-800 and are marked [unverified].

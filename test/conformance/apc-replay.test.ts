@@ -15,10 +15,10 @@ import { parseTranscript } from '../helpers/apc-transcript.js';
  * emulator wrote must equal everything the card sent, byte for byte. Only the
  * banner's clock (Date, Time, Up Time) is masked, in both streams.
  *
- * Recording format: ../shared/reference/apc-transcripts/README.md.
+ * Recording format: test/fixtures/apc-transcripts/README.md.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
-const TRANSCRIPTS = path.resolve(here, '../../../shared/reference/apc-transcripts');
+const TRANSCRIPTS = path.resolve(here, '../fixtures/apc-transcripts');
 
 /** The banner's clock fields, masked with the same width so column alignment is still compared. */
 function maskClock(text: string): string {

@@ -1,5 +1,5 @@
 /**
- * The APC recordings in ../shared/reference/apc-transcripts/: records of
+ * The APC recordings in test/fixtures/apc-transcripts/: records of
  * `=== <server|client> <seconds>` followed by the chunk's bytes as a
  * Python-style quoted string (README there). Decoded to latin1 text, so one
  * character is one byte.
