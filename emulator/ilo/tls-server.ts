@@ -5,6 +5,7 @@ import tls from 'node:tls';
 import type { EmulatorEvent } from '../events.js';
 import type { IloDevice } from './ilo-device.js';
 import { RibclSession } from './ribcl.js';
+import { tlsContextOptions } from './tls-versions.js';
 
 /**
  * The iLO's TLS port (443 on the real board).
@@ -68,7 +69,7 @@ export class IloTlsFrontend {
   private bound: net.AddressInfo | null = null;
 
   constructor(private readonly opts: IloTlsFrontendOptions) {
-    this.context = tls.createSecureContext({ cert: opts.cert, key: opts.key });
+    this.context = tls.createSecureContext({ cert: opts.cert, key: opts.key, ...tlsContextOptions(opts.device.model) });
     // Our own TCP listener and TLS wrapping (rather than tls.Server): the peer's
     // address is still known when a handshake fails, and close() can cut every connection.
     this.server = net.createServer((raw) => this.handshake(raw));
