@@ -130,7 +130,21 @@ export function systemsCollection(model: RedfishModel) {
   };
 }
 
-export function computerSystem(model: RedfishModel, server: { power: PlugState; hostName: string }) {
+/**
+ * Redfish's PowerState, transitions included: a board reports PoweringOn or
+ * PoweringOff while a power command has been taken and the server has not yet
+ * reached its state (the emulator's `--transition`). Clients that read
+ * anything but "Off" as on (fence_redfish does) keep waiting through PoweringOff.
+ */
+export function powerState(server: {
+  power: PlugState;
+  target: PlugState;
+}): 'On' | 'Off' | 'PoweringOn' | 'PoweringOff' {
+  if (server.target !== server.power) return server.target === 'ON' ? 'PoweringOn' : 'PoweringOff';
+  return server.power === 'ON' ? 'On' : 'Off';
+}
+
+export function computerSystem(model: RedfishModel, server: { power: PlugState; target: PlugState; hostName: string }) {
   const p = REDFISH_PERSONALITIES[model];
   return {
     '@odata.context': `${ROOT}/$metadata#ComputerSystem.ComputerSystem`,
@@ -142,7 +156,7 @@ export function computerSystem(model: RedfishModel, server: { power: PlugState; 
     Manufacturer: p.oem === 'Hp' ? 'HP' : 'HPE',
     Model: p.product,
     SystemType: 'Physical',
-    PowerState: server.power === 'ON' ? 'On' : 'Off',
+    PowerState: powerState(server),
     Actions: {
       '#ComputerSystem.Reset': {
         'ResetType@Redfish.AllowableValues': Object.keys(RESET_TYPES),

@@ -465,31 +465,33 @@ describe('Redfish honours the transition delay (ilo5, 2 s, a scheduler the test 
   const powerState = async () => (await getJson(board.url('/redfish/v1/Systems/1'))).body.PowerState;
 
   it.each(['ForceOff', 'GracefulShutdown', 'PushPowerButton'])(
-    '%s: PowerState still reads On until the 2 s have passed, then Off',
+    '%s: PowerState reads PoweringOff until the 2 s have passed, then Off',
     async (resetType) => {
       expect((await reset(resetType)).status).toBe(200);
-      expect(await powerState()).toBe('On');
+      expect(await powerState()).toBe('PoweringOff');
       scheduler.advance(1999);
-      expect(await powerState()).toBe('On');
+      expect(await powerState()).toBe('PoweringOff');
       scheduler.advance(1);
       expect(await powerState()).toBe('Off');
     },
   );
 
-  it('On from off arrives after the delay too', async () => {
+  it('On from off arrives after the delay too, PoweringOn meanwhile', async () => {
     board.device.power = 'OFF';
     expect((await reset('On')).status).toBe(200);
-    expect(await powerState()).toBe('Off');
+    expect(await powerState()).toBe('PoweringOn');
     scheduler.advance(2000);
     expect(await powerState()).toBe('On');
   });
 
-  it('ForceRestart: off after the delay, on again after another', async () => {
+  it('ForceRestart: PoweringOff, off after the delay, PoweringOn, on again after another', async () => {
     expect((await reset('ForceRestart')).status).toBe(200);
-    expect(await powerState()).toBe('On');
+    expect(await powerState()).toBe('PoweringOff');
     scheduler.advance(2000);
     expect(await powerState()).toBe('Off');
-    scheduler.advance(2001);
+    scheduler.advance(1);
+    expect(await powerState()).toBe('PoweringOn');
+    scheduler.advance(2000);
     expect(await powerState()).toBe('On');
     expect(plugStates(board.events)).toEqual(['OFF', 'ON']);
   });
