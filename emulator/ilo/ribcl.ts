@@ -141,15 +141,23 @@ function readMarkup(text: string): XmlToken {
   if (selfClosing) inner = inner.replace(/\/\s*$/, '');
   const name = /^[A-Za-z_][^\s/>=]*/.exec(inner)?.[0];
   if (!name) return { kind: 'malformed', reason: 'a tag without a name' };
-  return { kind: 'open', name, attributes: readAttributes(inner.slice(name.length)), selfClosing };
+  const attributes = readAttributes(inner.slice(name.length));
+  if (typeof attributes === 'string') return { kind: 'malformed', reason: `attribute ${attributes} given twice` };
+  return { kind: 'open', name, attributes, selfClosing };
 }
 
-/** `A = "x" B='y' C=z`: spaces around `=`, either quote, or none; entities decoded. */
-function readAttributes(text: string): Record<string, string> {
+/**
+ * `A = "x" B='y' C=z`: spaces around `=`, either quote, or none; entities decoded.
+ * An attribute given twice makes the tag malformed (the name is returned
+ * instead): XML forbids it, the board's parser refuses it, and taking either
+ * copy would let `PASSWORD="wrong" PASSWORD="right"` log in.
+ */
+function readAttributes(text: string): Record<string, string> | string {
   const attributes: Record<string, string> = {};
   const re = /([^\s=]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+)))?/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const name = m[1] as string;
+    if (Object.hasOwn(attributes, name)) return name.length > 40 ? `${name.slice(0, 40)}…` : name;
     attributes[name] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
   }
   return attributes;

@@ -465,6 +465,22 @@ describe('broken scripts', () => {
     expect(JSON.stringify(b.events)).not.toContain('"pw"');
   });
 
+  it.each([
+    ['PASSWORD="wrong" PASSWORD="pw"'],
+    ['PASSWORD="pw" PASSWORD="pw"'],
+    ["PASSWORD='pw' PASSWORD = 'other'"],
+  ])('an attribute given twice (%s) is a syntax error: no login, nothing run, nothing echoed', (attrs) => {
+    const b = board('ilo3');
+    const { docs, end } = exchange(b.session(), [
+      `<RIBCL VERSION="2.0"><LOGIN USER_LOGIN="admin" ${attrs}><SERVER_INFO MODE="write"><SET_HOST_POWER HOST_POWER="No"/>`,
+    ]);
+    expect(end).toBe(true);
+    expect(docs.at(-1)).toMatch(/STATUS="0x0001"\n {4}MESSAGE='Syntax error: attribute PASSWORD given twice'/);
+    expect(b.events.some((e) => e.type === 'login')).toBe(false);
+    expect(b.device.power).toBe('ON');
+    expect(docs.join('')).not.toContain('pw');
+  });
+
   it('drops markup that never ends (64 KiB) instead of holding it forever', () => {
     const s = board('ilo3').session();
     const { docs, end } = exchange(s, ['<RIBCL VERSION="', 'x'.repeat(70 * 1024)]);
@@ -583,9 +599,11 @@ describe('the TLS front-end (127.0.0.1, port 0)', () => {
       c.on('close', () => resolve());
       setTimeout(() => c.destroy(), 3000);
     });
-    // A client that does not trust the certificate.
+    // A client with no cipher in common: the handshake fails inside TLS. (Node's own
+    // certificate check comes only after a TLS 1.2 handshake has completed, so an
+    // untrusting Node client would not make the board see a failure at all.)
     await new Promise<void>((resolve) => {
-      const c = tls.connect({ host: '127.0.0.1', port });
+      const c = tls.connect({ host: '127.0.0.1', port, maxVersion: 'TLSv1.2', ciphers: 'PSK-AES128-CBC-SHA' });
       c.on('error', () => resolve());
       c.on('secureConnect', () => resolve());
     });
