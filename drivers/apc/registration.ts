@@ -15,6 +15,7 @@ import {
 } from '../../src/driver-options.js';
 import type { DriverOption, DriverRegistration, DriverSettings } from '../../src/driver-registration.js';
 import { UsageError } from '../../src/errors.js';
+import type { ApcSnmpOptions } from './apc-snmp.js';
 
 const SSH: DriverOption = {
   key: 'ssh',
@@ -149,10 +150,13 @@ const PRIV_PASSWORD: DriverOption = {
 
 const V3_ONLY = [SEC_LEVEL, AUTH_PROT, PRIV_PROT];
 
+// A type-only import: erased at run time, so the driver is still not loaded.
+type SnmpUser = NonNullable<ApcSnmpOptions['user']>;
+
 type SecLevel = 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
 
 /** The USM user for SNMPv3, in the driver's terms: the keys given decide the level it uses. */
-function v3User(settings: DriverSettings) {
+function v3User(settings: DriverSettings): SnmpUser {
   const name = settings.username;
   if (name === undefined || name === '') throw new UsageError('--snmp-version 3 needs --username');
   if (textOf(settings, COMMUNITY) !== undefined) throw new UsageError('--community is for --snmp-version 1 or 2c');
@@ -177,6 +181,17 @@ function v3User(settings: DriverSettings) {
   return { ...auth, privProtocol: privProt === 'DES' ? ('des' as const) : ('aes' as const), privKey };
 }
 
+/** Node 17+ links OpenSSL 3, which keeps DES in its legacy provider: off unless node runs with it. */
+async function desAvailable(): Promise<boolean> {
+  const { createCipheriv } = await import('node:crypto');
+  try {
+    createCipheriv('des-cbc', Buffer.alloc(8), Buffer.alloc(8));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const apcSnmpRegistration: DriverRegistration = {
   name: 'apc-snmp',
   vendor: 'APC',
@@ -196,9 +211,14 @@ export const apcSnmpRegistration: DriverRegistration = {
     const host = requireHost(settings, apcSnmpRegistration);
     const version = choiceOf<'1' | '2c' | '3'>(settings, SNMP_VERSION) ?? '1';
     let community: string | undefined;
-    let user: ReturnType<typeof v3User> | undefined;
+    let user: SnmpUser | undefined;
     if (version === '3') {
       user = v3User(settings);
+      if (user.privProtocol === 'des' && !(await desAvailable())) {
+        throw new UsageError(
+          "--snmp-priv-prot DES needs OpenSSL's legacy provider (NODE_OPTIONS=--openssl-legacy-provider)",
+        );
+      }
     } else {
       for (const option of V3_ONLY) {
         if (textOf(settings, option) !== undefined) throw new UsageError(`--${option.flag} is for --snmp-version 3`);
