@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { ApcEmulator } from '../emulator/apc-emulator.js';
+import { readPassword } from './secrets.js';
+import { FencekitError, UsageError } from '../src/errors.js';
 import {
   ConfigError,
   DEFAULT_LISTEN,
@@ -9,15 +10,14 @@ import {
   parsePlugFlag,
   validateConfig,
 } from '../emulator/config.js';
-import { EventBus } from '../emulator/events.js';
-import { isIloModel } from '../emulator/ilo/ilo-device.js';
-import { IloEmulator } from '../emulator/ilo-emulator.js';
-import { banner } from '../emulator/wti/screens.js';
-import { WtiEmulator } from '../emulator/wti-emulator.js';
-import { FencekitError, UsageError } from '../src/errors.js';
 import { ConsoleView } from './console-view.js';
+import { EventBus } from '../emulator/events.js';
 import { logEvents } from './emulator-log.js';
-import { readPassword } from './secrets.js';
+import { WtiEmulator } from '../emulator/wti-emulator.js';
+import { ApcEmulator } from '../emulator/apc-emulator.js';
+import { IloEmulator } from '../emulator/ilo-emulator.js';
+import { isIloModel } from '../emulator/ilo/ilo-device.js';
+import { banner } from '../emulator/wti/screens.js';
 
 /** `fencekit emulate`: flags as commander parsed them. */
 export interface EmulateFlags {
@@ -174,21 +174,15 @@ function wtiHints(emulator: WtiEmulator, config: EmulatorConfig): string[] {
   const lines: string[] = [];
   if (emulator.telnet) {
     const a = emulator.telnet.address;
-    lines.push(
-      `listening on ${a.address}:${a.port} (telnet, ${device.personality.product} ${device.personality.firmware}, model ${config.model})`,
-    );
-    const pw =
-      device.systemPassword === null ? null : device.systemPassword === DEMO_PASSWORD ? DEMO_PASSWORD : '<password>';
+    lines.push(`listening on ${a.address}:${a.port} (telnet, ${device.personality.product} ${device.personality.firmware}, model ${config.model})`);
+    const pw = device.systemPassword === null ? null : device.systemPassword === DEMO_PASSWORD ? DEMO_PASSWORD : '<password>';
     lines.push(`  connect:  telnet ${a.address} ${a.port}`);
     lines.push(`  fence:    fence_wti -a ${a.address} -u ${a.port}${pw ? ` -p ${pw}` : ''} -o list`);
-    if (a.port === 23)
-      lines.push(`  stonith:  stonith -t wti_nps ipaddr=${a.address} password=${pw ?? '<password>'} -l`);
+    if (a.port === 23) lines.push(`  stonith:  stonith -t wti_nps ipaddr=${a.address} password=${pw ?? '<password>'} -l`);
   }
   if (emulator.serial) lines.push(`listening on ${config.serial} (serial, ${config.baud ?? 9600} baud)`);
   if (device.systemPassword === null) {
-    lines.push(
-      '  note: no system password is set; cluster-glue wti_nps needs one (--password, --password-file or FENCEKIT_PASSWORD)',
-    );
+    lines.push('  note: no system password is set; cluster-glue wti_nps needs one (--password, --password-file or FENCEKIT_PASSWORD)');
   }
   return lines;
 }
@@ -207,9 +201,7 @@ function apcHints(emulator: ApcEmulator, config: EmulatorConfig): string[] {
   if (emulator.ssh) {
     const a = emulator.ssh.address;
     lines.push(`listening on ${a.address}:${a.port} (ssh, ${model})`);
-    lines.push(
-      `  fence:    fence_apc -x -a ${a.address} -u ${a.port} ${login} -o list --ssh-options='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'`,
-    );
+    lines.push(`  fence:    fence_apc -x -a ${a.address} -u ${a.port} ${login} -o list --ssh-options='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'`);
   }
   if (emulator.snmp) {
     const a = emulator.snmp.address;

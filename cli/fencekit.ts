@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { FencekitError } from '../src/errors.js';
 import { driverFlags } from './driver-flags.js';
 import { DRIVERS } from './drivers.js';
+import { EXIT } from './exit-codes.js';
 import { flagDescription, powerHelpAfter } from './power-help.js';
 
 /**
@@ -89,10 +90,10 @@ power
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Commander has printed its message (or the help, or the version) already.
-  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 64);
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
   if (err instanceof FencekitError) {
     process.stderr.write(`fencekit: ${err.message}\n`);
-    process.exit(err.code === 'EUSAGE' ? 64 : 1);
+    process.exit(err.code === 'EUSAGE' ? EXIT.usage : EXIT.failed);
   }
   process.stderr.write(`fencekit: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(70);
