@@ -1,17 +1,24 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { FencekitError } from '../src/errors.js';
+import { driverFlags } from './driver-flags.js';
+import { DRIVERS } from './drivers.js';
+import { EXIT } from './exit-codes.js';
+import { flagDescription, powerHelpAfter } from './power-help.js';
 
 /**
  * `fencekit`: one entry point, each subcommand loaded only when it runs, so
- * that a quick command does not pay for the emulator's or a driver's imports.
+ * that a quick command does not pay for the emulator's or a driver's imports
+ * (the driver registry it reads for `power`'s flags loads no driver).
  */
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const program = new Command('fencekit')
   .description('Fence cluster nodes through power switches, and emulate the switches for tests')
   .version(process.env.npm_package_version ?? '0.1.0')
-  .showHelpAfterError();
+  // A commander usage error is one line and a hint, and exits 64 like ours (the catch below).
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride();
 
 program
   .command('emulate')
@@ -50,39 +57,43 @@ program
     await runEmulate(flags);
   });
 
-program
+const power = program
   .command('power')
   .description('Switch or read plugs: on, off, reboot, status (plug numbers or names), list')
   .argument('<action>', 'on | off | reboot | status | list')
   .argument('[plugs...]', 'plug numbers or names; a name held by several plugs selects them all (iLO: none needed)')
-  .requiredOption('--driver <driver>', 'wti, apc (menu or apc> CLI over telnet/SSH), apc-snmp, ilo (RIBCL), ilo-ssh (SMASH CLP), redfish')
-  .option('--host <host>', 'device address (telnet)')
-  .option('--port <port>', 'telnet port (default 23)')
-  .option('--serial <path>', 'serial device instead of telnet, e.g. /dev/ttyS0')
+  .requiredOption(
+    '--driver <driver>',
+    `the device's driver: ${DRIVERS.map((d) => d.name).join(', ')} (see Drivers below)`,
+  )
+  .option('--host <host>', 'device address')
+  .option('--port <port>', "device port (default: the driver's, see Drivers below)")
+  .option('--serial <path>', 'serial device instead of --host, e.g. /dev/ttyS0 (drivers with a serial transport)')
   .option('--baud <rate>', 'serial baud rate (default 9600)')
-  .option('--username <name>', 'user name, for firmware that asks for one')
+  .option('--username <name>', 'user name, for devices that ask for one')
   .option('--password-file <file>', 'read the password from a file')
-  .option('--password <password>', 'the password (visible to ps: prefer --password-file or FENCEKIT_PASSWORD)')
-  .option('--ssh', 'apc: connect with SSH instead of telnet (port 22 unless --port)')
-  .option('--mode <mode>', 'apc: auto (from the banner), menu or cli')
-  .option('--host-key <fingerprint>', "apc --ssh: the card's SHA256 host key fingerprint")
-  .option('--insecure', 'accept any TLS certificate or SSH host key (tests and labs only)')
-  .option('--ca <file>', 'ilo, redfish: trust this certificate (PEM) for the board')
-  .option('--method <method>', 'ilo: power (SET_HOST_POWER, default) or button (HOLD/PRESS_PWR_BTN)')
-  .option('--community <name>', 'apc-snmp: v1/v2c community (or from --password-file / FENCEKIT_PASSWORD)')
-  .option('--snmp-version <v>', 'apc-snmp: 1, 2c or 3 (default 1)')
+  .option('--password <password>', 'the password (visible to ps: prefer --password-file or FENCEKIT_PASSWORD)');
+// Each driver's own flags, described from the registry (a flag several drivers take appears once).
+for (const flag of driverFlags()) {
+  const value = flag.kind === 'boolean' ? '' : ` ${flag.valueName ?? '<value>'}`;
+  power.option(`--${flag.flag}${value}`, flagDescription(flag));
+}
+power
   .option('--timeout <seconds>', 'budget for the whole operation (default 60)')
   .option('--json', 'print one JSON object for scripts')
   .option('-v, --verbose', 'print every byte exchanged on stderr (passwords masked)')
+  .addHelpText('after', () => powerHelpAfter())
   .action(async (action: string, plugs: string[], flags) => {
     const { runPower } = await import('./power.js');
     process.exitCode = await runPower(action, plugs, flags);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  // Commander has printed its message (or the help, or the version) already.
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
   if (err instanceof FencekitError) {
     process.stderr.write(`fencekit: ${err.message}\n`);
-    process.exit(err.code === 'EUSAGE' ? 64 : 1);
+    process.exit(err.code === 'EUSAGE' ? EXIT.usage : EXIT.failed);
   }
   process.stderr.write(`fencekit: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(70);

@@ -6,22 +6,26 @@ import { UsageError } from '../src/errors.js';
  * (where `ps` shows it): a file, the FENCEKIT_PASSWORD variable, or the flag.
  * The first of flag, file, variable that is given wins; two flags at once is a mistake.
  */
-export function readPassword(opts: { password?: string; passwordFile?: string }, env = process.env): string | undefined {
+export function readPassword(
+  opts: { password?: string; passwordFile?: string },
+  env = process.env,
+): string | undefined {
   if (opts.password !== undefined && opts.passwordFile !== undefined) {
     throw new UsageError('give either --password or --password-file, not both');
   }
   if (opts.password !== undefined) return opts.password;
-  if (opts.passwordFile !== undefined) {
-    let text: string;
-    try {
-      text = fs.readFileSync(opts.passwordFile, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read the password file ${opts.passwordFile}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-    // One trailing line end is the editor's, not the password's.
-    return text.replace(/\r?\n$/, '');
-  }
+  if (opts.passwordFile !== undefined) return readSecretFile(opts.passwordFile, 'the password file');
   return env.FENCEKIT_PASSWORD;
+}
+
+/** A secret kept in a file; `what` names it in the error (`the password file`, `--snmp-priv-password-file`). */
+export function readSecretFile(file: string, what: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  // One trailing line end is the editor's, not the password's.
+  return text.replace(/\r?\n$/, '');
 }

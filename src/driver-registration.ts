@@ -6,19 +6,27 @@
  * place that knows every vendor; each registration lives in its vendor's folder
  * and loads the driver itself only when `create` runs.
  */
-import type { ProgressListener } from './progress.js';
+
 import type { PowerSwitch } from './power-switch.js';
+import type { ProgressListener } from './progress.js';
 import type { Transcript } from './transcript.js';
 
 export type TransportKind = 'telnet' | 'serial' | 'ssh' | 'snmp' | 'tls' | 'https';
 
+/**
+ * How an option's value is given. `boolean`: present or not (`true` in
+ * DriverSettings.extra). `file`: a path the driver reads (a CA certificate).
+ * `secret`: the value itself reaches the driver, but never through argv: the
+ * CLI flag names a file holding it and `env` a variable; a stdin consumer (the
+ * fence agent) takes it under `agentName` directly.
+ */
 export type OptionKind = 'string' | 'integer' | 'boolean' | 'secret' | 'file' | 'choice';
 
 /** One setting a driver understands beyond the common ones (host, port, username, password, timeout). */
 export interface DriverOption {
   /** Key in DriverSettings.extra, camelCase: `snmpVersion`. */
   key: string;
-  /** CLI flag without dashes: `snmp-version`. */
+  /** CLI flag without dashes: `snmp-version`. For a secret, the flag that names its file: `snmp-priv-password-file`. */
   flag: string;
   /** Fence-agent (stdin) name: `snmp_version`. */
   agentName: string;
@@ -31,6 +39,8 @@ export interface DriverOption {
   default?: string;
   /** Transports it applies to; absent means every transport of the driver. */
   transports?: readonly TransportKind[];
+  /** Secrets only: the environment variable the CLI reads when the flag is not given. */
+  env?: string;
 }
 
 /** What a consumer resolved from its flags, stdin or config; the factory validates the rest. */
@@ -45,7 +55,10 @@ export interface DriverSettings {
   timeoutMs?: number;
   transcript?: Transcript;
   progress?: ProgressListener;
-  /** Driver-specific settings, keyed by DriverOption.key; values as given (strings, or true for booleans). */
+  /**
+   * Driver-specific settings, keyed by DriverOption.key; values as given
+   * (strings; booleans as true, or the strings 1/yes/on/true and 0/no/off/false).
+   */
   extra: Record<string, string | boolean | undefined>;
 }
 
@@ -67,5 +80,10 @@ export interface DriverRegistration {
   examples: readonly string[];
   /** Picks the transport a settings bag means (e.g. ssh when extra.ssh is set). */
   transportOf(settings: DriverSettings): TransportKind;
+  /**
+   * Validates what the consumer could not (choices, values that depend on one
+   * another: a UsageError with one line naming the CLI flag), then loads the
+   * driver (a dynamic import, so that listing drivers loads none) and makes the switch.
+   */
   create(settings: DriverSettings): Promise<PowerSwitch>;
 }
