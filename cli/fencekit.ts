@@ -16,8 +16,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const program = new Command('fencekit')
   .description('Fence cluster nodes through power switches, and emulate the switches for tests')
   .version(process.env.npm_package_version ?? '0.1.0')
-  // A commander usage error is one line and a hint, and exits 64 like ours (the catch below).
-  .showHelpAfterError('(add --help for usage)')
+  // A commander usage error is one line that says where help is, and exits 64 like ours (the catch below).
+  .configureOutput({
+    outputError: (text, write) => write(`fencekit: ${text.replace(/^error: /, '').trim()} (see --help)\n`),
+  })
   .exitOverride();
 
 program
