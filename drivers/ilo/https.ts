@@ -39,7 +39,13 @@ function describeTlsError(t: TlsTarget, err: Error): ConnectionError {
  * Raw RIBCL: write the request on a TLS socket and read until the board
  * closes, as riloe and python-hpilo do. One request per connection.
  */
-export function rawExchange(t: TlsTarget, body: string, deadline: Deadline, phase: string): Promise<string> {
+export function rawExchange(
+  t: TlsTarget,
+  body: string,
+  deadline: Deadline,
+  phase: string,
+  onSent?: () => void,
+): Promise<string> {
   const timeoutMs = deadline.phase(phase, 30_000);
   return new Promise((resolve, reject) => {
     const socket = tls.connect(tlsOptions(t));
@@ -58,7 +64,10 @@ export function rawExchange(t: TlsTarget, body: string, deadline: Deadline, phas
     const onAbort = () => finish(new AbortedError());
     const timer = setTimeout(() => finish(new TimeoutError(phase, `the board at ${t.host}:${t.port} did not finish its answer within ${timeoutMs} ms`)), timeoutMs);
     deadline.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('secureConnect', () => socket.write(body));
+    socket.once('secureConnect', () => {
+      socket.write(body);
+      onSent?.();
+    });
     socket.on('data', (d: Buffer) => {
       chunks.push(d);
       size += d.length;
@@ -82,6 +91,7 @@ export function httpsRequest(
   req: { method: string; path: string; headers?: Record<string, string>; body?: string },
   deadline: Deadline,
   phase: string,
+  onSent?: () => void,
 ): Promise<HttpReply> {
   const timeoutMs = deadline.phase(phase, 30_000);
   return new Promise((resolve, reject) => {
@@ -113,6 +123,6 @@ export function httpsRequest(
       if ((err as Error).name === 'AbortError') reject(new AbortedError(undefined, { cause: err }));
       else reject(describeTlsError(t, err));
     });
-    r.end(req.body);
+    r.end(req.body, () => onSent?.());
   });
 }
