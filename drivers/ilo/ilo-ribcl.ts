@@ -89,15 +89,20 @@ class RibclBackend implements PlugBackend {
     } else {
       text = await this.exchange('raw', () => rawExchange(this.target, body, deadline, phase, this.sent('raw')));
       if (text.startsWith('HTTP/')) {
-        if (this.transport === 'raw') throw new ProtocolError('the board answers raw RIBCL with HTTP: use transport http');
+        if (this.transport === 'raw') {
+          emitProgress(this.opts.progress, { type: 'disconnected', reason: 'closed' });
+          throw new ProtocolError('the board answers raw RIBCL with HTTP: use transport http');
+        }
         this.transport = 'http';
         this.opts.transcript?.('note', 'the board speaks HTTP: switching to POST /ribcl');
+        emitProgress(this.opts.progress, { type: 'disconnected', reason: 'closed' });
         text = await this.exchange('http', () => this.http(body, deadline, phase, this.sent('http')));
       } else {
         this.transport = 'raw';
       }
     }
     this.opts.transcript?.('received', text);
+    // The board has closed the connection by now (one request each); it is reported after the verdict on the login.
     try {
       const reply = parseRibclReply(text);
       emitProgress(this.opts.progress, { type: 'logged-in' });
@@ -105,6 +110,8 @@ class RibclBackend implements PlugBackend {
     } catch (err) {
       if (err instanceof AuthError) emitProgress(this.opts.progress, { type: 'login-refused', reply: err.reply, attempt: 1 });
       throw err;
+    } finally {
+      emitProgress(this.opts.progress, { type: 'disconnected', reason: 'closed' });
     }
   }
 
@@ -115,8 +122,9 @@ class RibclBackend implements PlugBackend {
     try {
       const answer = await run();
       return typeof answer === 'string' ? answer : answer.body;
-    } finally {
-      emitProgress(this.opts.progress, { type: 'disconnected', reason: 'closed' });
+    } catch (err) {
+      emitProgress(this.opts.progress, { type: 'disconnected', reason: 'error' });
+      throw err;
     }
   }
 
