@@ -59,7 +59,9 @@ export async function openWithBusyRetry(
         const times = `${attempts} time${attempts > 1 ? 's' : ''}`;
         const last = err instanceof Error ? `; last: ${err.message}` : '';
         throw turnedAway
-          ? new BusyError(`the unit turned the connection away ${times}: another session holds it${last}`, { cause: err })
+          ? new BusyError(`the unit turned the connection away ${times}: another session holds it${last}`, {
+              cause: err,
+            })
           : new ConnectionError(`the connection was refused ${times}${last}`, { cause: err });
       }
       transcript?.('note', `busy, retrying in ${pause} ms`);

@@ -1,7 +1,7 @@
 import type { Deadline } from './deadline.js';
 import { AbortedError, ConnectionError, TimeoutError } from './errors.js';
 import { cutReply, REPLY_LIMIT } from './progress.js';
-import { maskSecrets, MASK, type Transcript } from './transcript.js';
+import { MASK, maskSecrets, type Transcript } from './transcript.js';
 import type { ByteStream } from './transport/byte-stream.js';
 
 /**
@@ -91,9 +91,13 @@ export class Dialog {
       const left = until - Date.now();
       if (left <= 0) {
         const tail = maskSecrets(this.buffer.slice(-REPLY_LIMIT), this.secrets);
-        throw new TimeoutError(opts.phase, `no answer for ${opts.phase} within ${timeoutMs} ms; last received: "${cutReply(tail)}"`, {
-          reply: tail,
-        });
+        throw new TimeoutError(
+          opts.phase,
+          `no answer for ${opts.phase} within ${timeoutMs} ms; last received: "${cutReply(tail)}"`,
+          {
+            reply: tail,
+          },
+        );
       }
       await this.waitForData(left, signal);
     }

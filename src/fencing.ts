@@ -85,13 +85,23 @@ export class Fencer implements PowerSwitch {
   }
 
   /** Asks the device to switch; a refusal is reported with the device's reply and the plugs concerned. */
-  private async switchPlugs(session: PlugSession, plugs: number[], state: PowerState, deadline: Deadline): Promise<void> {
+  private async switchPlugs(
+    session: PlugSession,
+    plugs: number[],
+    state: PowerState,
+    deadline: Deadline,
+  ): Promise<void> {
     emitProgress(this.progress, { type: 'command-sent', command: state, plugs, state });
     try {
       await session.setPlugs(plugs, state, deadline);
     } catch (err) {
       if (err instanceof FencekitError && err.code === 'EPROTOCOL' && err.reply !== undefined) {
-        emitProgress(this.progress, { type: 'command-refused', command: state, plugs: err.plugs ?? plugs, reply: err.reply });
+        emitProgress(this.progress, {
+          type: 'command-refused',
+          command: state,
+          plugs: err.plugs ?? plugs,
+          reply: err.reply,
+        });
       }
       throw err;
     }

@@ -269,7 +269,9 @@ class ApcMasterPlugin implements StonithPlugin {
   /** The library's transcript (passwords already masked), as -d output. */
   private debug(direction: TranscriptDirection, text: string): void {
     const shown = escapeControls(text);
-    this.log.debug(direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown);
+    this.log.debug(
+      direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
+    );
   }
 }
 

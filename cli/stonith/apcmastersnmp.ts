@@ -109,7 +109,7 @@ class ApcMasterSnmpPlugin implements StonithPlugin {
       // The whole operation, read-back included: well inside pacemaker's default fencing timeout (60 s).
       timeoutMs: 30_000,
       // The transcript is the -d output only: nothing is decided from its wording.
-      transcript: context.debug > 0 ? (direction, text) => this.debug(direction, text) : undefined,
+      transcript: this.context.debug > 0 ? (direction, text) => this.debug(direction, text) : undefined,
     });
   }
 
@@ -212,7 +212,9 @@ class ApcMasterSnmpPlugin implements StonithPlugin {
   /** The library's transcript, as -d output. */
   private debug(direction: TranscriptDirection, text: string): void {
     const shown = escapeControls(text);
-    this.log.debug(direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown);
+    this.log.debug(
+      direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
+    );
   }
 }
 

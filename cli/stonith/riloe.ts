@@ -451,7 +451,9 @@ class RiloePlugin implements StonithPlugin {
   /** The library's transcript (the password masked), as -d output. */
   private debug(direction: TranscriptDirection, text: string): void {
     const shown = escapeControls(text);
-    this.log.debug(direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown);
+    this.log.debug(
+      direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
+    );
   }
 }
 

@@ -262,7 +262,9 @@ class WtiNpsPlugin implements StonithPlugin {
   /** The library's transcript (passwords already masked), as -d output. */
   private debug(direction: TranscriptDirection, text: string): void {
     const shown = escapeControls(text);
-    this.log.debug(direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown);
+    this.log.debug(
+      direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
+    );
   }
 }
 

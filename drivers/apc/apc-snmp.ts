@@ -69,15 +69,23 @@ class SnmpBackend implements PlugBackend {
     if (version === '3') {
       const u = this.opts.user;
       if (!u) throw new AuthError('SNMPv3 needs a user');
-      const level = u.privKey ? snmp.SecurityLevel.authPriv : u.authKey ? snmp.SecurityLevel.authNoPriv : snmp.SecurityLevel.noAuthNoPriv;
-      raw = snmp.createV3Session(this.opts.host, {
-        name: u.name,
-        level,
-        authProtocol: u.authProtocol === 'md5' ? snmp.AuthProtocols.md5 : snmp.AuthProtocols.sha,
-        authKey: u.authKey,
-        privProtocol: u.privProtocol === 'des' ? snmp.PrivProtocols.des : snmp.PrivProtocols.aes,
-        privKey: u.privKey,
-      } as snmp.User, { ...options, version: snmp.Version3 });
+      const level = u.privKey
+        ? snmp.SecurityLevel.authPriv
+        : u.authKey
+          ? snmp.SecurityLevel.authNoPriv
+          : snmp.SecurityLevel.noAuthNoPriv;
+      raw = snmp.createV3Session(
+        this.opts.host,
+        {
+          name: u.name,
+          level,
+          authProtocol: u.authProtocol === 'md5' ? snmp.AuthProtocols.md5 : snmp.AuthProtocols.sha,
+          authKey: u.authKey,
+          privProtocol: u.privProtocol === 'des' ? snmp.PrivProtocols.des : snmp.PrivProtocols.aes,
+          privKey: u.privKey,
+        } as snmp.User,
+        { ...options, version: snmp.Version3 },
+      );
     } else {
       raw = snmp.createSession(this.opts.host, this.opts.community ?? 'private', {
         ...options,
@@ -182,7 +190,12 @@ function mapError(err: Error, what: string, opts: ApcSnmpOptions, plugs: readonl
   }
   const status = (err as { status?: number }).status;
   // The agent's error status (noAccess = 6, …), as a number in text, and net-snmp's words for it.
-  const fields = { cause: err, plugs, reply: err.message, deviceStatus: status === undefined ? undefined : String(status) };
+  const fields = {
+    cause: err,
+    plugs,
+    reply: err.message,
+    deviceStatus: status === undefined ? undefined : String(status),
+  };
   if (status === snmp.ErrorStatus.NoAccess || status === snmp.ErrorStatus.AuthorizationError) {
     return new AuthError(`the card refused ${what}: ${err.message}`, fields);
   }

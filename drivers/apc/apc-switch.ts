@@ -1,4 +1,4 @@
-import { openWithBusyRetry, type BusyRetryOptions } from '../../src/busy-retry.js';
+import { type BusyRetryOptions, openWithBusyRetry } from '../../src/busy-retry.js';
 import type { Deadline } from '../../src/deadline.js';
 import { Dialog } from '../../src/dialog.js';
 import { AuthError, ProtocolError, UsageError } from '../../src/errors.js';
@@ -61,7 +61,8 @@ class ApcBackend implements PlugBackend {
   private readonly target: string;
 
   constructor(private readonly opts: ApcOptions) {
-    if ((opts.host === undefined) === (opts.connect === undefined)) throw new UsageError('give exactly one of host or connect');
+    if ((opts.host === undefined) === (opts.connect === undefined))
+      throw new UsageError('give exactly one of host or connect');
     if (opts.connect) {
       this.connect = opts.connect;
       this.target = 'custom transport';
@@ -207,7 +208,11 @@ class MenuSession implements ApcSession {
         await this.prompt(deadline, `control of outlet ${plug}`);
       }
       this.choose(state === 'on' ? APC.immediateOn : APC.immediateOff);
-      await this.dialog.expect([APC.confirmYes], { phase: `confirmation of outlet ${plug}`, deadline, timeoutMs: powerMs });
+      await this.dialog.expect([APC.confirmYes], {
+        phase: `confirmation of outlet ${plug}`,
+        deadline,
+        timeoutMs: powerMs,
+      });
       this.dialog.send(`${APC.yes}${APC.enter}`);
       await this.dialog.expect([APC.pager], { phase: `outlet ${plug} ${state}`, deadline, timeoutMs: powerMs });
       this.dialog.send(APC.enter);
@@ -228,7 +233,12 @@ class CliSession implements ApcSession {
     private readonly opts: ApcOptions,
   ) {}
 
-  private async command(text: string, deadline: Deadline, timeoutMs: number, plugs?: readonly number[]): Promise<string> {
+  private async command(
+    text: string,
+    deadline: Deadline,
+    timeoutMs: number,
+    plugs?: readonly number[],
+  ): Promise<string> {
     this.dialog.send(`${text}${APC.enter}`);
     const r = await this.dialog.expect([APC.cliPrompt], { phase: `prompt after ${text}`, deadline, timeoutMs });
     const result = APC.cli.result.exec(r.before);

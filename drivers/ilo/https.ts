@@ -31,7 +31,9 @@ function tlsOptions(t: TlsTarget): tls.ConnectionOptions {
 function describeTlsError(t: TlsTarget, err: Error): ConnectionError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/.test(code);
-  const hint = untrusted ? ' (the board\'s certificate is not trusted: pass its certificate as ca, or insecure for a lab)' : '';
+  const hint = untrusted
+    ? " (the board's certificate is not trusted: pass its certificate as ca, or insecure for a lab)"
+    : '';
   return new ConnectionError(`TLS to ${t.host}:${t.port} failed: ${err.message}${hint}`, { cause: err });
 }
 
@@ -62,7 +64,13 @@ export function rawExchange(
       else resolve(Buffer.concat(chunks).toString('utf8'));
     };
     const onAbort = () => finish(new AbortedError());
-    const timer = setTimeout(() => finish(new TimeoutError(phase, `the board at ${t.host}:${t.port} did not finish its answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new TimeoutError(phase, `the board at ${t.host}:${t.port} did not finish its answer within ${timeoutMs} ms`),
+        ),
+      timeoutMs,
+    );
     deadline.signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('secureConnect', () => {
       socket.write(body);
@@ -100,7 +108,10 @@ export function httpsRequest(
         ...tlsOptions(t),
         method: req.method,
         path: req.path,
-        headers: { ...req.headers, ...(req.body !== undefined ? { 'content-length': Buffer.byteLength(req.body) } : {}) },
+        headers: {
+          ...req.headers,
+          ...(req.body !== undefined ? { 'content-length': Buffer.byteLength(req.body) } : {}),
+        },
         signal: deadline.signal,
         agent: false,
       },

@@ -44,10 +44,14 @@ export interface IloSwitch extends PowerSwitch {
 export function createIloSwitch(opts: IloOptions): IloSwitch {
   if (!opts.host) throw new UsageError('the iLO driver needs a host');
   const backend = new RibclBackend(opts);
-  return Object.defineProperty(new Fencer(backend, { timeoutMs: opts.timeoutMs, progress: opts.progress }), 'transport', {
-    get: () => backend.transport,
-    enumerable: true,
-  }) as unknown as IloSwitch;
+  return Object.defineProperty(
+    new Fencer(backend, { timeoutMs: opts.timeoutMs, progress: opts.progress }),
+    'transport',
+    {
+      get: () => backend.transport,
+      enumerable: true,
+    },
+  ) as unknown as IloSwitch;
 }
 
 class RibclBackend implements PlugBackend {
@@ -75,7 +79,8 @@ class RibclBackend implements PlugBackend {
   async close(): Promise<void> {}
 
   private command(state: PowerState): RibclCommand {
-    if (this.opts.method === 'button') return state === 'off' ? { kind: 'hold-button', toggle: false } : { kind: 'press-button' };
+    if (this.opts.method === 'button')
+      return state === 'off' ? { kind: 'hold-button', toggle: false } : { kind: 'press-button' };
     return { kind: 'set-power', state };
   }
 
@@ -108,7 +113,8 @@ class RibclBackend implements PlugBackend {
       emitProgress(this.opts.progress, { type: 'logged-in' });
       return reply;
     } catch (err) {
-      if (err instanceof AuthError) emitProgress(this.opts.progress, { type: 'login-refused', reply: err.reply, attempt: 1 });
+      if (err instanceof AuthError)
+        emitProgress(this.opts.progress, { type: 'login-refused', reply: err.reply, attempt: 1 });
       throw err;
     } finally {
       emitProgress(this.opts.progress, { type: 'disconnected', reason: 'closed' });

@@ -88,7 +88,12 @@ class RedfishBackend implements PlugBackend {
           } catch (err) {
             // The refusal concerns the one plug the board has: say so on the error.
             if (err instanceof ProtocolError && err.plugs === undefined) {
-              throw new ProtocolError(err.message, { cause: err, plugs, reply: err.reply, deviceStatus: err.deviceStatus });
+              throw new ProtocolError(err.message, {
+                cause: err,
+                plugs,
+                reply: err.reply,
+                deviceStatus: err.deviceStatus,
+              });
             }
             throw err;
           }
@@ -109,7 +114,9 @@ class RedfishBackend implements PlugBackend {
     const root = json(await this.call(deadline, 'GET', '/redfish/v1', undefined, auth));
     const systems = (root.Systems as { '@odata.id'?: string } | undefined)?.['@odata.id'];
     if (!systems) throw new ProtocolError('the Redfish service root lists no Systems');
-    const members = json(await this.call(deadline, 'GET', systems, undefined, auth)).Members as { '@odata.id'?: string }[] | undefined;
+    const members = json(await this.call(deadline, 'GET', systems, undefined, auth)).Members as
+      | { '@odata.id'?: string }[]
+      | undefined;
     const last = members?.at(-1)?.['@odata.id'];
     if (!last) throw new ProtocolError('the Redfish Systems collection is empty');
     return last;
@@ -124,7 +131,8 @@ class RedfishBackend implements PlugBackend {
     onSent?: () => void,
   ): Promise<HttpReply> {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const shown = path.endsWith('/Sessions') && method === 'POST' ? '{"UserName":…,"Password":"********"}' : text ?? '';
+    const shown =
+      path.endsWith('/Sessions') && method === 'POST' ? '{"UserName":…,"Password":"********"}' : (text ?? '');
     this.opts.transcript?.('sent', `${method} ${path} ${shown}`.trim());
     const reply = await httpsRequest(
       this.target,
@@ -144,7 +152,10 @@ class RedfishBackend implements PlugBackend {
       throw new AuthError(`the board refused ${method} ${path} (${reply.status})`, fields);
     }
     if (reply.status >= 400) {
-      throw new ProtocolError(`the board answered ${method} ${path} with ${reply.status}: ${cutReply(reply.body)}`, fields);
+      throw new ProtocolError(
+        `the board answered ${method} ${path} with ${reply.status}: ${cutReply(reply.body)}`,
+        fields,
+      );
     }
     return reply;
   }

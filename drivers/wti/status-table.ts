@@ -1,6 +1,6 @@
 import { ProtocolError } from '../../src/errors.js';
-import { cutReply } from '../../src/progress.js';
 import type { PlugInfo } from '../../src/power-switch.js';
+import { cutReply } from '../../src/progress.js';
 
 /**
  * Reads the /S plug table. The header is the line that starts with "Plug";

@@ -1,6 +1,6 @@
+import { openWithBusyRetry } from '../../src/busy-retry.js';
 import type { Deadline } from '../../src/deadline.js';
 import { Dialog } from '../../src/dialog.js';
-import { openWithBusyRetry } from '../../src/busy-retry.js';
 import { AuthError, ProtocolError, UsageError } from '../../src/errors.js';
 import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
 import type { PlugInfo, PowerState, PowerSwitch } from '../../src/power-switch.js';
@@ -101,14 +101,19 @@ class WtiBackend implements PlugBackend {
   /** Connect and log in, retrying while the unit turns us away because another session holds it. */
   private login(deadline: Deadline): Promise<Dialog> {
     const { transcript, progress } = this.opts;
-    return openWithBusyRetry(deadline, this.opts.busyRetry, { transcript, progress, target: this.target }, async (track, attempt) => {
-      const dialog = new Dialog(await this.connect(deadline), transcript);
-      track(dialog);
-      emitProgress(progress, { type: 'connected', target: this.target });
-      if (this.wake) dialog.send(WTI.lineEnd);
-      await this.authenticate(dialog, deadline, attempt);
-      return dialog;
-    });
+    return openWithBusyRetry(
+      deadline,
+      this.opts.busyRetry,
+      { transcript, progress, target: this.target },
+      async (track, attempt) => {
+        const dialog = new Dialog(await this.connect(deadline), transcript);
+        track(dialog);
+        emitProgress(progress, { type: 'connected', target: this.target });
+        if (this.wake) dialog.send(WTI.lineEnd);
+        await this.authenticate(dialog, deadline, attempt);
+        return dialog;
+      },
+    );
   }
 
   private async authenticate(dialog: Dialog, deadline: Deadline, attempt: number): Promise<void> {
@@ -172,7 +177,11 @@ class WtiSession implements PlugSession {
     const command = WTI.switch(state, plugs);
     this.dialog.send(`${command}${WTI.lineEnd}`);
     const timeoutMs = this.opts.powerTimeoutMs ?? 60_000;
-    let r = await this.dialog.expect([WTI.prompt, WTI.confirm], { phase: `prompt after ${command}`, deadline, timeoutMs });
+    let r = await this.dialog.expect([WTI.prompt, WTI.confirm], {
+      phase: `prompt after ${command}`,
+      deadline,
+      timeoutMs,
+    });
     if (r.index === 1) {
       // Firmware that ignores ",Y" still asks.
       this.dialog.send(`${WTI.yes}${WTI.lineEnd}`);
@@ -185,4 +194,3 @@ class WtiSession implements PlugSession {
     }
   }
 }
-

@@ -79,7 +79,10 @@ describe('WTI driver progress', () => {
     expect(r.events[2]).toEqual({ type: 'credentials-sent', field: 'password' });
     expect(r.events[3]).toMatchObject({ type: 'logged-in', prompt: 'IPS>' });
     expect(r.events[5]).toEqual({ type: 'command-sent', command: 'off', plugs: [1], state: 'off' });
-    expect(r.events[6]).toMatchObject({ type: 'read-back', plugs: expect.arrayContaining([{ plug: 1, name: 'pete', state: 'off' }]) });
+    expect(r.events[6]).toMatchObject({
+      type: 'read-back',
+      plugs: expect.arrayContaining([{ plug: 1, name: 'pete', state: 'off' }]),
+    });
     expect(r.events[7]).toEqual({ type: 'disconnected', reason: 'logout' });
     expectNoSecret(r.events, PASSWORD);
   });
@@ -93,7 +96,9 @@ describe('WTI driver progress', () => {
 
   it('a wrong password gives login-refused and an AuthError, never the password', async () => {
     const r = recorder();
-    const err = await sw({ password: 'not-the-password', progress: r.listener }).status(1).catch((e) => e);
+    const err = await sw({ password: 'not-the-password', progress: r.listener })
+      .status(1)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect(r.types()).toEqual(['connecting', 'connected', 'credentials-sent', 'login-refused', 'disconnected']);
     expect(r.events[3]).toMatchObject({ type: 'login-refused', attempt: 1 });
@@ -117,7 +122,8 @@ describe('WTI driver progress', () => {
     }
     const retries = r.events.filter((e) => e.type === 'busy-retry');
     expect(retries.length).toBeGreaterThanOrEqual(2);
-    retries.forEach((e, i) => expect(e).toMatchObject({ attempt: i + 1, maxAttempts: null }));
+    expect(retries.map((e) => (e as { attempt: number }).attempt)).toEqual(retries.map((_, i) => i + 1));
+    for (const e of retries) expect(e).toMatchObject({ maxAttempts: null });
     expect(retries.map((e) => (e as { delayMs: number }).delayMs).slice(0, 2)).toEqual([50, 100]);
     const attempts = r.events.filter((e) => e.type === 'connecting').map((e) => (e as { attempt: number }).attempt);
     expect(attempts).toEqual(attempts.map((_, i) => i + 1));
@@ -134,7 +140,14 @@ describe('WTI driver progress', () => {
     await pending;
     holder.close();
     const t = r.types();
-    expect(t.slice(t.lastIndexOf('connecting'))).toEqual(['connecting', 'connected', 'credentials-sent', 'logged-in', 'read-back', 'disconnected']);
+    expect(t.slice(t.lastIndexOf('connecting'))).toEqual([
+      'connecting',
+      'connected',
+      'credentials-sent',
+      'logged-in',
+      'read-back',
+      'disconnected',
+    ]);
   });
 
   it('a stuck relay gives waiting events for the plug, and a TimeoutError naming it', async () => {
@@ -143,7 +156,9 @@ describe('WTI driver progress', () => {
     wti.emulator.device.faults.add('stuck-relay');
     const r = recorder();
     try {
-      const err = await sw({ progress: r.listener, timeoutMs: 3000 }).off('twin').catch((e) => e);
+      const err = await sw({ progress: r.listener, timeoutMs: 3000 })
+        .off('twin')
+        .catch((e) => e);
       expect(err).toBeInstanceOf(TimeoutError);
       expect(err.phase).toBe('confirm');
       expect(err.plugs).toEqual([2, 3]);
@@ -156,7 +171,9 @@ describe('WTI driver progress', () => {
   });
 
   it('cuts a 10,000-character plug name in UnknownPlugError', async () => {
-    const err = await sw().status('x'.repeat(10_000)).catch((e) => e);
+    const err = await sw()
+      .status('x'.repeat(10_000))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(UnknownPlugError);
     expect(err.message.length).toBeLessThan(200);
     expect(err.target.length).toBeLessThan(100);
@@ -222,7 +239,14 @@ describe('APC drivers progress', () => {
   it('CLI: a wrong password gives login-refused and an AuthError', async () => {
     const r = recorder();
     const port = apc.telnet?.address.port ?? 0;
-    const err = await createApcSwitch({ host, port, username: 'apc', password: 'wrong-Pw-1', progress: r.listener, timeoutMs: 20_000 })
+    const err = await createApcSwitch({
+      host,
+      port,
+      username: 'apc',
+      password: 'wrong-Pw-1',
+      progress: r.listener,
+      timeoutMs: 20_000,
+    })
       .status(1)
       .catch((e) => e);
     expect(err).toBeInstanceOf(AuthError);
@@ -256,11 +280,26 @@ describe('iLO drivers progress', () => {
 
   beforeAll(async () => {
     board = await IloEmulator.start({
-      config: { model: 'ilo4', listen: null, https: `${host}:0`, ssh: `${host}:0`, username: 'admin', password: 'pw-Ilo-7', transition: 0 },
+      config: {
+        model: 'ilo4',
+        listen: null,
+        https: `${host}:0`,
+        ssh: `${host}:0`,
+        username: 'admin',
+        password: 'pw-Ilo-7',
+        transition: 0,
+      },
     });
     httpsPort = board.https?.address.port ?? 0;
     ilo2 = await IloEmulator.start({
-      config: { model: 'ilo2', listen: null, tls: '127.0.1.43:0', username: 'admin', password: 'pw-Ilo-7', transition: 0 },
+      config: {
+        model: 'ilo2',
+        listen: null,
+        tls: '127.0.1.43:0',
+        username: 'admin',
+        password: 'pw-Ilo-7',
+        transition: 0,
+      },
     });
     tlsPort = ilo2.tls?.address.port ?? 0;
   });
@@ -271,13 +310,42 @@ describe('iLO drivers progress', () => {
 
   const makers: Record<string, (password: string, progress: (e: ProgressEvent) => void) => PowerSwitch> = {
     'RIBCL raw': (password, progress) =>
-      createIloSwitch({ host: '127.0.1.43', port: tlsPort, username: 'admin', password, ca: ilo2.certificate?.cert, progress }),
+      createIloSwitch({
+        host: '127.0.1.43',
+        port: tlsPort,
+        username: 'admin',
+        password,
+        ca: ilo2.certificate?.cert,
+        progress,
+      }),
     'RIBCL over HTTP': (password, progress) =>
-      createIloSwitch({ host, port: httpsPort, username: 'admin', password, transport: 'http', ca: board.certificate?.cert, progress }),
+      createIloSwitch({
+        host,
+        port: httpsPort,
+        username: 'admin',
+        password,
+        transport: 'http',
+        ca: board.certificate?.cert,
+        progress,
+      }),
     'SMASH CLP': (password, progress) =>
-      createIloSshSwitch({ host, port: board.ssh?.address.port ?? 0, username: 'admin', password, hostKey: 'insecure', progress }),
+      createIloSshSwitch({
+        host,
+        port: board.ssh?.address.port ?? 0,
+        username: 'admin',
+        password,
+        hostKey: 'insecure',
+        progress,
+      }),
     Redfish: (password, progress) =>
-      createRedfishSwitch({ host, port: httpsPort, username: 'admin', password, ca: board.certificate?.cert, progress }),
+      createRedfishSwitch({
+        host,
+        port: httpsPort,
+        username: 'admin',
+        password,
+        ca: board.certificate?.cert,
+        progress,
+      }),
   };
 
   for (const [name, make] of Object.entries(makers)) {

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Transcript } from '../../src/transcript.js';
-import { ApcEmulator } from '../../emulator/apc-emulator.js';
-import { IloEmulator } from '../../emulator/ilo-emulator.js';
 import { Logger } from '../../cli/stonith/log.js';
 import type { PluginModule, ResetRequest, StonithPlugin } from '../../cli/stonith/plugin.js';
+import { ApcEmulator } from '../../emulator/apc-emulator.js';
+import { IloEmulator } from '../../emulator/ilo-emulator.js';
+import type { Transcript } from '../../src/transcript.js';
 import { type RunningWti, startWti } from '../helpers/emulator.js';
 
 /**
@@ -154,7 +154,7 @@ describe('wti_nps decides from events, not from the transcript', () => {
   });
 });
 
-describe('apcmaster decides from events and the card\'s bytes, not from the transcript', () => {
+describe("apcmaster decides from events and the card's bytes, not from the transcript", () => {
   let apc: ApcEmulator;
   let module: PluginModule;
   const reset = () => {
@@ -254,7 +254,7 @@ describe('apcmastersnmp decides from error fields, not from the last request in 
   });
 });
 
-describe('riloe decides from error fields and events, not from the board\'s reply in the transcript', () => {
+describe("riloe decides from error fields and events, not from the board's reply in the transcript", () => {
   let board: IloEmulator;
   let module: PluginModule;
   let dir: string;
@@ -286,13 +286,17 @@ describe('riloe decides from error fields and events, not from the board\'s repl
     await expectSameDecisions(
       module,
       config('pw'),
-      [{ call: 'status' }, { call: 'reset', request: 'off', host: 'node1' }, { call: 'reset', request: 'reset', host: 'node1' }],
+      [
+        { call: 'status' },
+        { call: 'reset', request: 'off', host: 'node1' },
+        { call: 'reset', request: 'reset', host: 'node1' },
+      ],
       reset,
       { results: [S.OK, S.OK, S.OK] },
     );
   });
 
-  it('a wrong password: the board\'s message and status', async () => {
+  it("a wrong password: the board's message and status", async () => {
     await expectSameDecisions(module, config('wrong'), [{ call: 'status' }], reset, {
       results: [1],
       line: /ERROR: .*\(rc: 0x005F\)/,
