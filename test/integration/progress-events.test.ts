@@ -5,7 +5,8 @@ import { createWtiSwitch, type WtiOptions } from '../../drivers/wti/index.js';
 import { ApcEmulator } from '../../emulator/apc-emulator.js';
 import { IloEmulator } from '../../emulator/ilo-emulator.js';
 import { AuthError, BusyError, ProtocolError, TimeoutError, UnknownPlugError } from '../../src/errors.js';
-import type { PowerSwitch } from '../../src/power-switch.js';
+import { Fencer, type PlugSession } from '../../src/fencing.js';
+import type { PlugInfo, PowerSwitch } from '../../src/power-switch.js';
 import { cutReply, type ProgressEvent, REPLY_LIMIT } from '../../src/progress.js';
 import { type RunningWti, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
@@ -380,6 +381,35 @@ describe('iLO drivers progress', () => {
       expectNoSecret(r.events, 'wrong-Pw-3');
     });
   }
+});
+
+describe('Fencer reports a refused command', () => {
+  it('command-sent, then command-refused with the device reply and the plugs, then the ProtocolError', async () => {
+    const plugs: PlugInfo[] = [
+      { plug: 1, name: 'a', state: 'on' },
+      { plug: 2, name: 'b', state: 'on' },
+    ];
+    const session: PlugSession = {
+      readPlugs: async () => plugs,
+      setPlugs: async () => {
+        throw new ProtocolError('refused', { plugs: [2], reply: `Invalid Plug\r\n${'#'.repeat(500)}` });
+      },
+    };
+    const r = recorder();
+    const fencer = new Fencer(
+      { withSession: (_d, work) => work(session), close: async () => {} },
+      { progress: r.listener },
+    );
+    const err = await fencer.off([1, 2]).catch((e) => e);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect(err.plugs).toEqual([2]);
+    expect(r.types()).toEqual(['read-back', 'command-sent', 'command-refused']);
+    const refused = r.events[2] as unknown as { plugs: number[]; reply: string; command: string };
+    expect(refused.plugs).toEqual([2]);
+    expect(refused.command).toBe('off');
+    expect(refused.reply.startsWith('Invalid Plug\\x0d')).toBe(true);
+    expect(refused.reply.length).toBeLessThan(REPLY_LIMIT + 20);
+  });
 });
 
 describe('cutReply and error fields', () => {
