@@ -1,6 +1,7 @@
 import type { Deadline } from './deadline.js';
 import { AbortedError, ConnectionError, TimeoutError } from './errors.js';
-import { maskSecrets, MASK, type Transcript } from './transcript.js';
+import { cutReply, REPLY_LIMIT } from './progress.js';
+import { MASK, maskSecrets, type Transcript } from './transcript.js';
 import type { ByteStream } from './transport/byte-stream.js';
 
 /**
@@ -84,12 +85,19 @@ export class Dialog {
       if (this.ended) {
         throw new ConnectionError(`${this.stream.description} closed the connection while waiting for ${opts.phase}`, {
           cause: this.ended,
+          reply: maskSecrets(this.buffer.slice(-REPLY_LIMIT), this.secrets),
         });
       }
       const left = until - Date.now();
       if (left <= 0) {
-        const tail = maskSecrets(this.buffer.slice(-200), this.secrets);
-        throw new TimeoutError(opts.phase, `no answer for ${opts.phase} within ${timeoutMs} ms; last received: ${JSON.stringify(tail)}`);
+        const tail = maskSecrets(this.buffer.slice(-REPLY_LIMIT), this.secrets);
+        throw new TimeoutError(
+          opts.phase,
+          `no answer for ${opts.phase} within ${timeoutMs} ms; last received: "${cutReply(tail)}"`,
+          {
+            reply: tail,
+          },
+        );
       }
       await this.waitForData(left, signal);
     }

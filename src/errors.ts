@@ -4,7 +4,13 @@
  *
  * Split by origin: the device refused (Auth, Busy, UnknownPlug), the line failed
  * (Timeout, Protocol, Connection), or the caller misused the API (Usage).
+ *
+ * Beside the code, an error carries what a caller needs to act on it without
+ * reading the message: the plugs concerned, the device's reply (cut to a
+ * readable length) and, when the device gave one, its own status code.
  */
+import { cutReply } from './progress.js';
+
 export type FencekitErrorCode =
   | 'EAUTH'
   | 'EBUSY'
@@ -15,25 +21,42 @@ export type FencekitErrorCode =
   | 'EABORTED'
   | 'EUSAGE';
 
+export interface FencekitErrorOptions {
+  cause?: unknown;
+  /** The plugs the failure concerns. */
+  plugs?: readonly number[];
+  /** What the device said; cut with cutReply() here, whatever its length. */
+  reply?: string;
+  /** The device's own status or error code, as it wrote it ("0x005F", "E102", "2"). */
+  deviceStatus?: string;
+}
+
 export class FencekitError extends Error {
   readonly code: FencekitErrorCode;
-  constructor(code: FencekitErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly plugs?: readonly number[];
+  /** The device's text, masked and cut to a readable length ("" when it answered nothing). */
+  readonly reply?: string;
+  readonly deviceStatus?: string;
+  constructor(code: FencekitErrorCode, message: string, options?: FencekitErrorOptions) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.code = code;
     this.name = new.target.name;
+    if (options?.plugs !== undefined) this.plugs = [...options.plugs];
+    if (options?.reply !== undefined) this.reply = cutReply(options.reply);
+    if (options?.deviceStatus !== undefined) this.deviceStatus = cutReply(options.deviceStatus, 32);
   }
 }
 
 /** The device rejected the credentials. */
 export class AuthError extends FencekitError {
-  constructor(message = 'the device rejected the password', options?: { cause?: unknown }) {
+  constructor(message = 'the device rejected the password', options?: FencekitErrorOptions) {
     super('EAUTH', message, options);
   }
 }
 
 /** Another session holds the device's single-session lock. */
 export class BusyError extends FencekitError {
-  constructor(message = 'the device is busy with another session', options?: { cause?: unknown }) {
+  constructor(message = 'the device is busy with another session', options?: FencekitErrorOptions) {
     super('EBUSY', message, options);
   }
 }
@@ -41,45 +64,46 @@ export class BusyError extends FencekitError {
 /** A wait ran out of time; `phase` says which one. */
 export class TimeoutError extends FencekitError {
   readonly phase: string;
-  constructor(phase: string, message?: string, options?: { cause?: unknown }) {
+  constructor(phase: string, message?: string, options?: FencekitErrorOptions) {
     super('ETIMEOUT', message ?? `timed out during ${phase}`, options);
     this.phase = phase;
   }
 }
 
-/** The target names no plug on the device. */
+/** The target names no plug on the device; `target` is cut to a readable length. */
 export class UnknownPlugError extends FencekitError {
   readonly target: string;
-  constructor(target: string, message?: string, options?: { cause?: unknown }) {
-    super('EUNKNOWNPLUG', message ?? `no plug matches '${target}'`, options);
-    this.target = target;
+  constructor(target: string, message?: string, options?: FencekitErrorOptions) {
+    const shown = cutReply(target, 64);
+    super('EUNKNOWNPLUG', message ?? `no plug matches '${shown}'`, options);
+    this.target = shown;
   }
 }
 
-/** The device said something we cannot make sense of. */
+/** The device said something we cannot make sense of, or refused a command. */
 export class ProtocolError extends FencekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: FencekitErrorOptions) {
     super('EPROTOCOL', message, options);
   }
 }
 
 /** The connection could not be made or was lost. */
 export class ConnectionError extends FencekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: FencekitErrorOptions) {
     super('ECONNECTION', message, options);
   }
 }
 
 /** The caller's AbortSignal fired. */
 export class AbortedError extends FencekitError {
-  constructor(message = 'the operation was aborted', options?: { cause?: unknown }) {
+  constructor(message = 'the operation was aborted', options?: FencekitErrorOptions) {
     super('EABORTED', message, options);
   }
 }
 
 /** The caller misused the API or the CLI. */
 export class UsageError extends FencekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: FencekitErrorOptions) {
     super('EUSAGE', message, options);
   }
 }

@@ -1,5 +1,5 @@
 import { Deadline } from './deadline.js';
-import { TimeoutError, UnknownPlugError, UsageError } from './errors.js';
+import { FencekitError, TimeoutError, UnknownPlugError, UsageError } from './errors.js';
 import type {
   OperationOptions,
   PlugAction,
@@ -9,6 +9,7 @@ import type {
   PowerState,
   PowerSwitch,
 } from './power-switch.js';
+import { emitProgress, type ProgressListener } from './progress.js';
 
 /**
  * Fencing semantics, written once for every driver: resolve the target, skip
@@ -33,11 +34,14 @@ export interface FencerOptions {
   timeoutMs?: number;
   /** Pause between read-backs while a plug has not yet reached its state. */
   confirmIntervalMs?: number;
+  /** Told of every read-back, switching command and wait; the driver reports the session's own events. */
+  progress?: ProgressListener;
 }
 
 export class Fencer implements PowerSwitch {
   private readonly timeoutMs: number;
   private readonly confirmIntervalMs: number;
+  private readonly progress: ProgressListener | undefined;
 
   constructor(
     private readonly backend: PlugBackend,
@@ -45,6 +49,7 @@ export class Fencer implements PowerSwitch {
   ) {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.confirmIntervalMs = opts.confirmIntervalMs ?? 500;
+    this.progress = opts.progress;
   }
 
   status(target: PlugTarget, opts?: OperationOptions): Promise<PlugResult[]> {
@@ -66,7 +71,40 @@ export class Fencer implements PowerSwitch {
 
   async list(opts?: OperationOptions): Promise<PlugInfo[]> {
     const deadline = this.deadline(opts);
-    return this.backend.withSession(deadline, (s) => s.readPlugs(deadline));
+    return this.backend.withSession(deadline, (s) => this.read(s, deadline));
+  }
+
+  /** Reads every plug, and says what it read. */
+  private async read(session: PlugSession, deadline: Deadline): Promise<PlugInfo[]> {
+    const plugs = await session.readPlugs(deadline);
+    emitProgress(this.progress, {
+      type: 'read-back',
+      plugs: plugs.map((p) => ({ plug: p.plug, name: p.name, state: p.state })),
+    });
+    return plugs;
+  }
+
+  /** Asks the device to switch; a refusal is reported with the device's reply and the plugs concerned. */
+  private async switchPlugs(
+    session: PlugSession,
+    plugs: number[],
+    state: PowerState,
+    deadline: Deadline,
+  ): Promise<void> {
+    emitProgress(this.progress, { type: 'command-sent', command: state, plugs, state });
+    try {
+      await session.setPlugs(plugs, state, deadline);
+    } catch (err) {
+      if (err instanceof FencekitError && err.code === 'EPROTOCOL' && err.reply !== undefined) {
+        emitProgress(this.progress, {
+          type: 'command-refused',
+          command: state,
+          plugs: err.plugs ?? plugs,
+          reply: err.reply,
+        });
+      }
+      throw err;
+    }
   }
 
   close(): Promise<void> {
@@ -83,7 +121,7 @@ export class Fencer implements PowerSwitch {
     const started = Date.now();
     const deadline = this.deadline(opts);
     return this.backend.withSession(deadline, async (session) => {
-      const plugs = await session.readPlugs(deadline);
+      const plugs = await this.read(session, deadline);
       const chosen = resolveTarget(target, plugs);
       const numbers = chosen.map((p) => p.plug);
       let changed = new Set<number>();
@@ -114,16 +152,22 @@ export class Fencer implements PowerSwitch {
   ): Promise<{ changed: Set<number>; final: PlugInfo[] }> {
     const toSwitch = plugs.filter((p) => p.state !== state).map((p) => p.plug);
     if (toSwitch.length === 0) return { changed: new Set(), final: plugs };
-    await session.setPlugs(toSwitch, state, deadline);
+    await this.switchPlugs(session, toSwitch, state, deadline);
     const wanted = new Set(plugs.map((p) => p.plug));
     for (;;) {
-      const now = (await session.readPlugs(deadline)).filter((p) => wanted.has(p.plug));
+      const now = (await this.read(session, deadline)).filter((p) => wanted.has(p.plug));
       const lagging = now.filter((p) => p.state !== state);
       if (lagging.length === 0 && now.length === wanted.size) return { changed: new Set(toSwitch), final: now };
+      const missing = [...wanted].filter((n) => !now.some((p) => p.plug === n));
+      const pending = [...lagging.map((p) => p.plug), ...missing].sort((a, b) => a - b);
       if (deadline.remaining() <= this.confirmIntervalMs) {
-        const list = lagging.map((p) => p.plug).join(', ');
-        throw new TimeoutError('confirm', `plug ${list} still reads ${state === 'on' ? 'off' : 'on'} after switching ${state}`);
+        throw new TimeoutError(
+          'confirm',
+          `plug ${pending.join(', ')} still reads ${state === 'on' ? 'off' : 'on'} after switching ${state}`,
+          { plugs: pending },
+        );
       }
+      emitProgress(this.progress, { type: 'waiting', plugs: pending, want: state });
       await deadline.sleep(this.confirmIntervalMs);
     }
   }

@@ -12,6 +12,7 @@ export {
   ConnectionError,
   FencekitError,
   type FencekitErrorCode,
+  type FencekitErrorOptions,
   ProtocolError,
   TimeoutError,
   UnknownPlugError,
@@ -27,6 +28,7 @@ export type {
   PowerState,
   PowerSwitch,
 } from './power-switch.js';
+export { cutReply, type ProgressEvent, type ProgressEventType, type ProgressListener } from './progress.js';
 export { type Transcript, type TranscriptDirection, transcriptTo } from './transcript.js';
 export type { ByteStream, ByteStreamHandlers } from './transport/byte-stream.js';
 export { memoryPair } from './transport/memory.js';

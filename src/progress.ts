@@ -34,6 +34,22 @@ export type ProgressEvent =
 
 export type ProgressListener = (event: ProgressEvent) => void;
 
+/** Every event type, in the order an operation usually meets them. */
+export type ProgressEventType = ProgressEvent['type'];
+
+/**
+ * Hands an event to the listener, if there is one. A listener that throws
+ * must not change the outcome of a fencing operation: its error is dropped.
+ */
+export function emitProgress(listener: ProgressListener | undefined, event: ProgressEvent): void {
+  if (!listener) return;
+  try {
+    listener(event);
+  } catch {
+    // The caller's bug, not the device's: fencing goes on.
+  }
+}
+
 /** Longest device text an event or error message carries. */
 export const REPLY_LIMIT = 160;
 

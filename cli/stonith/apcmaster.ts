@@ -23,7 +23,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApcSwitch, createApcSwitch } from '../../drivers/apc/apc-switch.js';
 import { TimeoutError } from '../../src/errors.js';
 import type { PlugInfo, PlugResult } from '../../src/power-switch.js';
-import { MASK, type TranscriptDirection } from '../../src/transcript.js';
+import type { ProgressEvent } from '../../src/progress.js';
+import { maskSecrets, type TranscriptDirection } from '../../src/transcript.js';
+import { connectTelnet } from '../../src/transport/telnet.js';
 import {
   asciiLower,
   codeOf,
@@ -33,6 +35,7 @@ import {
   type NetAddress,
   parseNetAddress,
   STRERROR,
+  tapReceived,
 } from './common.js';
 import type { Logger } from './log.js';
 import { fromBytes, toBytes } from './params.js';
@@ -62,9 +65,9 @@ type LoginFailure = 'auth' | 'timeout' | 'no-response' | 'connect';
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; login: LoginFailure } | { ok: false; error: unknown };
 
-/** What one attempt has seen, from the library's transcript. */
+/** What one attempt has seen: the card's bytes off the line, and the driver's progress events. */
 interface AttemptState {
-  /** Everything the card sent in this attempt. */
+  /** Everything the card sent in this attempt (latin1). */
   received: string;
   userSent: boolean;
   passwordSent: boolean;
@@ -164,8 +167,18 @@ class ApcMasterPlugin implements StonithPlugin {
     if (this.sw) return this.sw;
     const address = this.address as Exclude<NetAddress, { unresolvable: true }>;
     this.sw = createApcSwitch({
-      host: address.host,
-      port: address.port,
+      // The plugin quotes what the card sent when a login fails: read it off the line, as the plugin does.
+      connect: async (deadline) => {
+        const stream = await connectTelnet({
+          host: address.host,
+          port: address.port,
+          timeoutMs: deadline.phase('connect', 10_000),
+          signal: deadline.signal,
+        });
+        return tapReceived(stream, (bytes) => {
+          this.attempt.received += Buffer.from(bytes).toString('latin1');
+        });
+      },
       username: this.login,
       password: this.password,
       // apcmaster drives the AP9211's menu; it has no `apc>` command line.
@@ -176,7 +189,9 @@ class ApcMasterPlugin implements StonithPlugin {
       timeoutMs: 120_000,
       // One connection per attempt: the login loop below paces the retries as the plugin does.
       busyRetry: { initialMs: Number.MAX_SAFE_INTEGER },
-      transcript: (direction, text) => this.observe(direction, text),
+      progress: (event) => this.track(event),
+      // The transcript is the -d output only: nothing is decided from its wording.
+      transcript: this.context.debug > 0 ? (direction, text) => this.debug(direction, text) : undefined,
     });
     return this.sw;
   }
@@ -225,8 +240,10 @@ class ApcMasterPlugin implements StonithPlugin {
         : a.received.includes(GREETING)
           ? [USER_PROMPT, GREETING]
           : [GREETING, null];
-    const at = after === null ? -1 : a.received.lastIndexOf(after);
-    const since = at < 0 ? a.received : a.received.slice(at + (after as string).length);
+    // The card's own bytes: should it echo the password, it is masked here as the driver masks it.
+    const received = maskSecrets(a.received, [this.password]);
+    const at = after === null ? -1 : received.lastIndexOf(after);
+    const since = at < 0 ? received : received.slice(at + (after as string).length);
     this.log.crit(`Did not find string ${wanted} from ${DEVICE}.`);
     this.log.crit(`Received [${fromBytes(since)}]`);
     return err instanceof TimeoutError ? 'timeout' : 'no-response';
@@ -237,28 +254,24 @@ class ApcMasterPlugin implements StonithPlugin {
     this.log.crit(`${DEVICE}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  /**
-   * The library's transcript (passwords already masked): tells how far the
-   * login went (the first menu key sent after the password means it is
-   * through), and is the -d output.
-   */
-  private observe(direction: TranscriptDirection, text: string): void {
+  /** The driver's progress: how far the login went, and when it is through. */
+  private track(event: ProgressEvent): void {
     const a = this.attempt;
-    if (direction === 'received') a.received += text;
-    if (direction === 'sent') {
-      if (text.startsWith(MASK)) a.passwordSent = true;
-      else if (!a.passwordSent) a.userSent = true;
-      else if (!a.loggedIn) {
-        a.loggedIn = true;
-        if (!this.quietLogin) this.log.info(`Successful login to ${DEVICE}.`);
-      }
+    if (event.type === 'credentials-sent') {
+      if (event.field === 'password') a.passwordSent = true;
+      else a.userSent = true;
+    } else if (event.type === 'logged-in' && !a.loggedIn) {
+      a.loggedIn = true;
+      if (!this.quietLogin) this.log.info(`Successful login to ${DEVICE}.`);
     }
-    if (this.context.debug > 0) {
-      const shown = escapeControls(text);
-      this.log.debug(
-        direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
-      );
-    }
+  }
+
+  /** The library's transcript (passwords already masked), as -d output. */
+  private debug(direction: TranscriptDirection, text: string): void {
+    const shown = escapeControls(text);
+    this.log.debug(
+      direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
+    );
   }
 }
 

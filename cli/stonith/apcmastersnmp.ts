@@ -21,7 +21,7 @@ import dns from 'node:dns/promises';
 import net from 'node:net';
 // The driver module itself, not the package's index (which would load the telnet driver too).
 import { type ApcSnmpSwitch, createApcSnmpSwitch } from '../../drivers/apc/apc-snmp.js';
-import { TimeoutError } from '../../src/errors.js';
+import { FencekitError, TimeoutError } from '../../src/errors.js';
 import type { PlugInfo } from '../../src/power-switch.js';
 import type { TranscriptDirection } from '../../src/transcript.js';
 import { asciiLower, codeOf, escapeControls } from './common.js';
@@ -82,13 +82,11 @@ async function hostLookupError(name: string): Promise<number | null> {
   }
 }
 
-/** The SNMP error status somewhere in an error's causes (net-snmp's RequestFailedError). */
+/** The agent's SNMP error status, as the driver reports it on its errors. */
 function snmpStatusOf(err: unknown): number | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    const status = (e as { status?: unknown }).status;
-    if (typeof status === 'number') return status;
-  }
-  return undefined;
+  if (!(err instanceof FencekitError) || err.deviceStatus === undefined) return undefined;
+  const status = Number(err.deviceStatus);
+  return Number.isInteger(status) ? status : undefined;
 }
 
 type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -96,8 +94,6 @@ type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
 class ApcMasterSnmpPlugin implements StonithPlugin {
   private readonly log: Logger;
   private readonly sw: ApcSnmpSwitch;
-  /** The last request the library sent ("GET …", "WALK …", "SET <oid> i <n>"): what failed, when something does. */
-  private lastRequest = '';
 
   constructor(
     private readonly hostname: string,
@@ -112,7 +108,8 @@ class ApcMasterSnmpPlugin implements StonithPlugin {
       community,
       // The whole operation, read-back included: well inside pacemaker's default fencing timeout (60 s).
       timeoutMs: 30_000,
-      transcript: (direction, text) => this.observe(direction, text),
+      // The transcript is the -d output only: nothing is decided from its wording.
+      transcript: this.context.debug > 0 ? (direction, text) => this.debug(direction, text) : undefined,
     });
   }
 
@@ -175,10 +172,11 @@ class ApcMasterSnmpPlugin implements StonithPlugin {
       this.log.crit(`apcmastersnmp_reset_req: stonith operation for '${host}' failed.`);
       return S.RESETFAIL;
     }
-    const set = /^SET \S*?\.(\d+) /.exec(this.lastRequest);
-    if (set) {
+    // A failed SET names its outlet (error.plugs); a failed read names none.
+    const outlet = r.error instanceof FencekitError ? r.error.plugs?.[0] : undefined;
+    if (outlet !== undefined) {
       this.snmpFailed(r.error, 'APC_write');
-      this.log.crit(`apcmastersnmp_reset_req: cannot send reboot command for outlet ${set[1]}.`);
+      this.log.crit(`apcmastersnmp_reset_req: cannot send reboot command for outlet ${outlet}.`);
     } else {
       this.snmpFailed(r.error);
       this.log.crit(`apcmastersnmp_reset_req: cannot read state for outlet ${plugs[0]}.`);
@@ -187,7 +185,6 @@ class ApcMasterSnmpPlugin implements StonithPlugin {
   }
 
   private async read<T>(work: () => Promise<T>): Promise<Result<T>> {
-    this.lastRequest = '';
     try {
       return { ok: true, value: await work() };
     } catch (error) {
@@ -212,15 +209,12 @@ class ApcMasterSnmpPlugin implements StonithPlugin {
     }
   }
 
-  /** The library's transcript: the last request sent, and the -d output. */
-  private observe(direction: TranscriptDirection, text: string): void {
-    if (direction === 'sent') this.lastRequest = text;
-    if (this.context.debug > 0) {
-      const shown = escapeControls(text);
-      this.log.debug(
-        direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
-      );
-    }
+  /** The library's transcript, as -d output. */
+  private debug(direction: TranscriptDirection, text: string): void {
+    const shown = escapeControls(text);
+    this.log.debug(
+      direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
+    );
   }
 }
 

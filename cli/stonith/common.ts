@@ -5,6 +5,7 @@
  * No driver is imported here: each plugin module loads only its own.
  */
 import { FencekitError } from '../../src/errors.js';
+import type { ByteStream } from '../../src/transport/byte-stream.js';
 
 /** strdown() / g_strdown() / strcasecmp(): ASCII letters only, as in the C locale. */
 export function asciiLower(text: string): string {
@@ -69,4 +70,25 @@ export function parseNetAddress(ipaddr: string): NetAddress {
     return port >= 1 && port <= 65535 ? { host: m[1] as string, port } : { unresolvable: true };
   }
   return ipaddr === '' ? { unresolvable: true } : { host: ipaddr, port: 23 };
+}
+
+/**
+ * The device's own bytes, as a C plugin reads them off its socket: `seen` is
+ * told of every chunk the stream delivers. What the plugin quotes of the device
+ * comes from here, never from the driver's transcript, whose wording is free.
+ */
+export function tapReceived(stream: ByteStream, seen: (bytes: Uint8Array) => void): ByteStream {
+  return {
+    description: stream.description,
+    write: (bytes) => stream.write(bytes),
+    attach: (handlers) =>
+      stream.attach({
+        data: (bytes) => {
+          seen(bytes);
+          handlers.data(bytes);
+        },
+        end: (error) => handlers.end(error),
+      }),
+    close: () => stream.close(),
+  };
 }

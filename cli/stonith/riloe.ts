@@ -48,6 +48,7 @@ import tls from 'node:tls';
 // loaded when a board is contacted, not for -l.
 import type { IloSwitch } from '../../drivers/ilo/ilo-ribcl.js';
 import { FencekitError, TimeoutError } from '../../src/errors.js';
+import type { ProgressEvent } from '../../src/progress.js';
 import type { TranscriptDirection } from '../../src/transcript.js';
 import { escapeControls } from './common.js';
 import type { Logger } from './log.js';
@@ -202,27 +203,6 @@ function causes(err: unknown): { code: string; error: NodeJS.ErrnoException }[] 
   return found;
 }
 
-/** A RESPONSE with a non-zero STATUS in a reply, as riloe reads it: the status as sent, and MSG or MESSAGE. */
-function failedResponse(reply: string): { status: string; message: string } | null {
-  for (const m of reply.matchAll(/<RESPONSE\b([^>]*)>/g)) {
-    let status = '';
-    let message = '';
-    for (const a of (m[1] as string).matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-      const value = (a[2] ?? a[3] ?? '')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&quot;/g, '"')
-        .replace(/&apos;/g, "'")
-        .replace(/&amp;/g, '&');
-      if (a[1] === 'STATUS') status = value;
-      else if (a[1] === 'MSG' || a[1] === 'MESSAGE') message = value;
-    }
-    const n = /^\s*(0[xX])?[0-9a-fA-F]+\s*$/.test(status) ? Number.parseInt(status, 16) : Number.NaN;
-    if (n !== 0) return { status, message };
-  }
-  return null;
-}
-
 /** Every certificate file of an OpenSSL hashed directory (`5ed36f99.0`): what it would look up there. */
 function hashedDirectory(dir: string): string[] {
   try {
@@ -283,8 +263,7 @@ class RiloePlugin implements StonithPlugin {
   private readonly log: Logger;
   /** The script's environment: the inherited one, then the pairs given. Values are bytes. */
   private readonly env = new Map<string, string>();
-  /** The board's reply to the request in flight: null until it has answered. */
-  private reply: string | null = null;
+  /** When the request in flight went on the wire, and when its connection ended (progress events). */
   private sentAt = 0;
   private repliedAt = 0;
   private readonly switches = new Map<string, IloSwitch>();
@@ -408,14 +387,17 @@ class RiloePlugin implements StonithPlugin {
       const errno = (os.constants.errno as Record<string, number>)[code];
       if (errno !== undefined) return this.fatal(`[Errno ${errno}] ${STRERROR[code] ?? error.message}${where}`);
     }
-    if (err instanceof TimeoutError && this.reply === null) return this.fatal(`timed out${where}`);
-    if (this.reply === '') {
-      const seconds = (this.repliedAt - this.sentAt) / 1000;
+    // The board never finished an answer (a read-back that never confirmed is a failed request instead).
+    if (err instanceof TimeoutError && err.phase !== 'confirm') return this.fatal(`timed out${where}`);
+    const fields = err instanceof FencekitError ? err : undefined;
+    if (fields?.code === 'EPROTOCOL' && fields.reply === '') {
+      const seconds = Math.max(0, this.repliedAt - this.sentAt) / 1000;
       return this.fatal(`no response from ${iloHostname} within ${seconds.toFixed(2)} s`);
     }
-    const refused = this.reply !== null ? failedResponse(this.reply) : null;
-    if (refused) this.haLog('err', `${refused.message} (rc: ${refused.status})`);
-    else this.haLog('err', err instanceof Error ? err.message : String(err));
+    // A RESPONSE with a non-zero STATUS: riloe prints its message and the status as the board wrote it.
+    if (fields?.deviceStatus !== undefined && fields.reply !== undefined) {
+      this.haLog('err', `${fields.reply} (rc: ${fields.deviceStatus})`);
+    } else this.haLog('err', err instanceof Error ? err.message : String(err));
     return this.fatal('request failed');
   }
 
@@ -451,28 +433,27 @@ class RiloePlugin implements StonithPlugin {
         name: 'server',
         ca: trustedCertificates(this.env),
         timeoutMs: OPERATION_TIMEOUT_MS,
-        transcript: (direction, text) => this.observe(direction, text),
+        progress: (event) => this.track(event),
+        // The transcript is the -d output only: nothing is decided from its wording.
+        transcript: this.context.debug > 0 ? (direction, text) => this.debug(direction, text) : undefined,
       });
       this.switches.set(method, sw);
     }
     return sw;
   }
 
-  /** The library's transcript (the password masked): the board's last reply, for riloe's messages; and the -d output. */
-  private observe(direction: TranscriptDirection, text: string): void {
-    if (direction === 'sent') {
-      this.reply = null;
-      this.sentAt = Date.now();
-    } else if (direction === 'received') {
-      this.reply = text;
-      this.repliedAt = Date.now();
-    }
-    if (this.context.debug > 0) {
-      const shown = escapeControls(text);
-      this.log.debug(
-        direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
-      );
-    }
+  /** The driver's progress: when each request went out and when its answer ended, for riloe's messages. */
+  private track(event: ProgressEvent): void {
+    if (event.type === 'credentials-sent') this.sentAt = Date.now();
+    else if (event.type === 'disconnected') this.repliedAt = Date.now();
+  }
+
+  /** The library's transcript (the password masked), as -d output. */
+  private debug(direction: TranscriptDirection, text: string): void {
+    const shown = escapeControls(text);
+    this.log.debug(
+      direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
+    );
   }
 }
 

@@ -20,7 +20,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createWtiSwitch, type WtiSwitch } from '../../drivers/wti/wti-switch.js';
 import { TimeoutError } from '../../src/errors.js';
 import type { PlugInfo, PlugResult, PlugTarget } from '../../src/power-switch.js';
-import { MASK, type TranscriptDirection } from '../../src/transcript.js';
+import type { ProgressEvent } from '../../src/progress.js';
+import type { TranscriptDirection } from '../../src/transcript.js';
 import { parseSerialSpec, type SerialOptions } from '../../src/transport/serial.js';
 import {
   asciiLower,
@@ -70,9 +71,9 @@ type LoginFailure = 'auth' | 'timeout' | 'no-response' | 'connect';
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; login: LoginFailure } | { ok: false; error: unknown };
 
-/** What one attempt has seen, from the library's transcript. */
+/** What one attempt has come to, from the driver's progress events. */
 interface AttemptState {
-  received: boolean;
+  connected: boolean;
   passwordSent: boolean;
   loggedIn: boolean;
 }
@@ -83,7 +84,7 @@ class WtiNpsPlugin implements StonithPlugin {
   /** `ipaddr` as given, for messages. */
   private readonly device: string;
   private sw: WtiSwitch | null = null;
-  private attempt: AttemptState = { received: false, passwordSent: false, loggedIn: false };
+  private attempt: AttemptState = { connected: false, passwordSent: false, loggedIn: false };
   /** A second session for the same request does not log the login again. */
   private quietLogin = false;
 
@@ -184,7 +185,9 @@ class WtiNpsPlugin implements StonithPlugin {
       timeoutMs: 180_000,
       // One connection per attempt: the login loop below paces the retries as the plugin does.
       busyRetry: { initialMs: Number.MAX_SAFE_INTEGER },
-      transcript: (direction, text) => this.observe(direction, text),
+      progress: (event) => this.track(event),
+      // The transcript is the -d output only: nothing is decided from its wording.
+      transcript: this.context.debug > 0 ? (direction, text) => this.debug(direction, text) : undefined,
     });
     return this.sw;
   }
@@ -196,7 +199,7 @@ class WtiNpsPlugin implements StonithPlugin {
       if (attempt > 1) await sleep(LOGIN_PAUSE_MS);
       // A name that cannot be looked up fails each attempt without a word.
       if ('unresolvable' in this.address) continue;
-      this.attempt = { received: false, passwordSent: false, loggedIn: false };
+      this.attempt = { connected: false, passwordSent: false, loggedIn: false };
       try {
         return { ok: true, value: await work(this.switch()) };
       } catch (err) {
@@ -220,14 +223,15 @@ class WtiNpsPlugin implements StonithPlugin {
       return 'connect';
     }
     const errno = errnoOf(err);
-    if (!this.attempt.received && errno !== undefined && errno !== 'ECONNRESET') {
+    // An errno before the line was up: the plugin's connect() (or open()) failed.
+    if (!this.attempt.connected && errno !== undefined && errno !== 'ECONNRESET') {
       if (!LOOKUP_FAILURES.has(errno)) {
         const what = 'serial' in this.address ? `open(${this.address.serial.path}) failed` : 'connect() failed';
         this.log.perror(what, STRERROR[errno] ?? errno);
       }
       return 'connect';
     }
-    if ('serial' in this.address && !this.attempt.received && codeOf(err) === 'ECONNECTION') {
+    if ('serial' in this.address && !this.attempt.connected && codeOf(err) === 'ECONNECTION') {
       this.log.perror(`open(${this.address.serial.path}) failed`, rootReason(err));
       return 'connect';
     }
@@ -244,26 +248,23 @@ class WtiNpsPlugin implements StonithPlugin {
     this.log.crit(`${DEVICE}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  /**
-   * The library's transcript (passwords already masked): tells when the login
-   * is through (the first command is sent), and is the -d output.
-   */
-  private observe(direction: TranscriptDirection, text: string): void {
+  /** The driver's progress: how far the login went, and when it is through. */
+  private track(event: ProgressEvent): void {
     const a = this.attempt;
-    if (direction === 'received') a.received = true;
-    if (direction === 'sent') {
-      if (text.startsWith(MASK)) a.passwordSent = true;
-      else if (text.startsWith('/') && !a.loggedIn) {
-        a.loggedIn = true;
-        if (!this.quietLogin) this.log.info(`Successful login to ${DEVICE}.`);
-      }
+    if (event.type === 'connected') a.connected = true;
+    else if (event.type === 'credentials-sent' && event.field === 'password') a.passwordSent = true;
+    else if (event.type === 'logged-in' && !a.loggedIn) {
+      a.loggedIn = true;
+      if (!this.quietLogin) this.log.info(`Successful login to ${DEVICE}.`);
     }
-    if (this.context.debug > 0) {
-      const shown = escapeControls(text);
-      this.log.debug(
-        direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
-      );
-    }
+  }
+
+  /** The library's transcript (passwords already masked), as -d output. */
+  private debug(direction: TranscriptDirection, text: string): void {
+    const shown = escapeControls(text);
+    this.log.debug(
+      direction === 'sent' ? `Sending [${shown}]` : direction === 'received' ? `Received [${shown}]` : shown,
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import type { Deadline } from '../../src/deadline.js';
 import { AuthError, ConnectionError, ProtocolError, TimeoutError } from '../../src/errors.js';
 import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
 import type { PlugInfo, PowerState, PowerSwitch } from '../../src/power-switch.js';
+import { emitProgress, type ProgressListener } from '../../src/progress.js';
 import type { Transcript } from '../../src/transcript.js';
 import { type OutletTables, SYS_OBJECT_ID, tablesFor } from './snmp-tables.js';
 
@@ -28,7 +29,13 @@ export interface ApcSnmpOptions {
   timeoutMs?: number;
   /** Cap on one request's wait, retried once (default 3 s). */
   requestTimeoutMs?: number;
+  /** Every request and answer, communities and keys never shown: a debug aid, worded freely. */
   transcript?: Transcript;
+  /**
+   * Typed progress. SNMP has no session: `connected` and `logged-in` follow
+   * the agent's first answer, `login-refused` an authentication failure.
+   */
+  progress?: ProgressListener;
 }
 
 export interface ApcSnmpSwitch extends PowerSwitch {
@@ -38,7 +45,7 @@ export interface ApcSnmpSwitch extends PowerSwitch {
 
 export function createApcSnmpSwitch(opts: ApcSnmpOptions): ApcSnmpSwitch {
   const backend = new SnmpBackend(opts);
-  return Object.defineProperty(new Fencer(backend, { timeoutMs: opts.timeoutMs }), 'tables', {
+  return Object.defineProperty(new Fencer(backend, { timeoutMs: opts.timeoutMs, progress: opts.progress }), 'tables', {
     get: () => backend.tables,
     enumerable: true,
   }) as unknown as ApcSnmpSwitch;
@@ -62,15 +69,23 @@ class SnmpBackend implements PlugBackend {
     if (version === '3') {
       const u = this.opts.user;
       if (!u) throw new AuthError('SNMPv3 needs a user');
-      const level = u.privKey ? snmp.SecurityLevel.authPriv : u.authKey ? snmp.SecurityLevel.authNoPriv : snmp.SecurityLevel.noAuthNoPriv;
-      raw = snmp.createV3Session(this.opts.host, {
-        name: u.name,
-        level,
-        authProtocol: u.authProtocol === 'md5' ? snmp.AuthProtocols.md5 : snmp.AuthProtocols.sha,
-        authKey: u.authKey,
-        privProtocol: u.privProtocol === 'des' ? snmp.PrivProtocols.des : snmp.PrivProtocols.aes,
-        privKey: u.privKey,
-      } as snmp.User, { ...options, version: snmp.Version3 });
+      const level = u.privKey
+        ? snmp.SecurityLevel.authPriv
+        : u.authKey
+          ? snmp.SecurityLevel.authNoPriv
+          : snmp.SecurityLevel.noAuthNoPriv;
+      raw = snmp.createV3Session(
+        this.opts.host,
+        {
+          name: u.name,
+          level,
+          authProtocol: u.authProtocol === 'md5' ? snmp.AuthProtocols.md5 : snmp.AuthProtocols.sha,
+          authKey: u.authKey,
+          privProtocol: u.privProtocol === 'des' ? snmp.PrivProtocols.des : snmp.PrivProtocols.aes,
+          privKey: u.privKey,
+        } as snmp.User,
+        { ...options, version: snmp.Version3 },
+      );
     } else {
       raw = snmp.createSession(this.opts.host, this.opts.community ?? 'private', {
         ...options,
@@ -78,14 +93,26 @@ class SnmpBackend implements PlugBackend {
       } as snmp.SessionOptions);
     }
     raw.on('error', () => {});
+    const progress = this.opts.progress;
+    const target = `snmp ${this.opts.host}:${options.port}`;
+    emitProgress(progress, { type: 'connecting', target, attempt: 1 });
     const session = new Snmp(raw, this.opts, deadline);
     try {
-      const [id] = await session.get([SYS_OBJECT_ID]);
+      let id: Varbind | undefined;
+      try {
+        [id] = await session.get([SYS_OBJECT_ID]);
+      } catch (err) {
+        if (err instanceof AuthError) emitProgress(progress, { type: 'login-refused', reply: err.reply, attempt: 1 });
+        throw err;
+      }
+      emitProgress(progress, { type: 'connected', target });
+      emitProgress(progress, { type: 'logged-in' });
       const tables = tablesFor(String(id?.value ?? ''));
       this.tables = tables.kind;
       return await work(new ApcSnmpSession(session, tables));
     } finally {
       raw.close();
+      emitProgress(progress, { type: 'disconnected', reason: 'closed' });
     }
   }
 
@@ -100,16 +127,20 @@ class Snmp {
     private readonly deadline: Deadline,
   ) {}
 
-  private call<T>(what: string, start: (done: (err: Error | null, value?: T) => void) => void): Promise<T> {
+  private call<T>(
+    what: string,
+    start: (done: (err: Error | null, value?: T) => void) => void,
+    plugs?: readonly number[],
+  ): Promise<T> {
     this.deadline.phase(what);
     this.opts.transcript?.('sent', what);
     return new Promise((resolve, reject) => {
       const signal = this.deadline.signal;
-      const onAbort = () => reject(new TimeoutError(what, `${what} was aborted`));
+      const onAbort = () => reject(new TimeoutError(what, `${what} was aborted`, { plugs }));
       signal?.addEventListener('abort', onAbort, { once: true });
       start((err, value) => {
         signal?.removeEventListener('abort', onAbort);
-        if (err) reject(mapError(err, what, this.opts));
+        if (err) reject(mapError(err, what, this.opts, plugs));
         else resolve(value as T);
       });
     });
@@ -124,9 +155,12 @@ class Snmp {
     return varbinds;
   }
 
-  async set(oid: string, value: number): Promise<void> {
-    await this.call<Varbind[]>(`SET ${oid} i ${value}`, (done) =>
-      this.raw.set([{ oid, type: snmp.ObjectType.Integer, value }], done),
+  /** `plug` is the outlet the SET concerns: a failure names it (error.plugs). */
+  async set(oid: string, value: number, plug: number): Promise<void> {
+    await this.call<Varbind[]>(
+      `SET ${oid} i ${value}`,
+      (done) => this.raw.set([{ oid, type: snmp.ObjectType.Integer, value }], done),
+      [plug],
     );
   }
 
@@ -149,18 +183,25 @@ class Snmp {
   }
 }
 
-function mapError(err: Error, what: string, opts: ApcSnmpOptions): Error {
+function mapError(err: Error, what: string, opts: ApcSnmpOptions, plugs: readonly number[] | undefined): Error {
   if (err.name === 'RequestTimedOutError') {
     const hint = opts.version === '3' ? '' : ' (a wrong community gets no answer in SNMPv1/v2c)';
-    return new TimeoutError(what, `no SNMP answer to ${what} from ${opts.host}${hint}`, { cause: err });
+    return new TimeoutError(what, `no SNMP answer to ${what} from ${opts.host}${hint}`, { cause: err, plugs });
   }
   const status = (err as { status?: number }).status;
+  // The agent's error status (noAccess = 6, …), as a number in text, and net-snmp's words for it.
+  const fields = {
+    cause: err,
+    plugs,
+    reply: err.message,
+    deviceStatus: status === undefined ? undefined : String(status),
+  };
   if (status === snmp.ErrorStatus.NoAccess || status === snmp.ErrorStatus.AuthorizationError) {
-    return new AuthError(`the card refused ${what}: ${err.message}`, { cause: err });
+    return new AuthError(`the card refused ${what}: ${err.message}`, fields);
   }
-  if (/authentication|unknown user|decrypt/i.test(err.message)) return new AuthError(err.message, { cause: err });
-  if (status !== undefined) return new ProtocolError(`the card refused ${what}: ${err.message}`, { cause: err });
-  return new ConnectionError(`${what}: ${err.message}`, { cause: err });
+  if (/authentication|unknown user|decrypt/i.test(err.message)) return new AuthError(err.message, fields);
+  if (status !== undefined) return new ProtocolError(`the card refused ${what}: ${err.message}`, fields);
+  return new ConnectionError(`${what}: ${err.message}`, { cause: err, plugs });
 }
 
 class ApcSnmpSession implements PlugSession {
@@ -184,7 +225,7 @@ class ApcSnmpSession implements PlugSession {
   }
 
   async setPlugs(plugs: readonly number[], state: PowerState): Promise<void> {
-    for (const plug of plugs) await this.snmp.set(`${this.tables.control}.${plug}`, this.tables.values[state]);
+    for (const plug of plugs) await this.snmp.set(`${this.tables.control}.${plug}`, this.tables.values[state], plug);
   }
 }
 

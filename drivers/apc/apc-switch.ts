@@ -1,9 +1,10 @@
-import { openWithBusyRetry, type BusyRetryOptions } from '../../src/busy-retry.js';
+import { type BusyRetryOptions, openWithBusyRetry } from '../../src/busy-retry.js';
 import type { Deadline } from '../../src/deadline.js';
 import { Dialog } from '../../src/dialog.js';
 import { AuthError, ProtocolError, UsageError } from '../../src/errors.js';
 import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
 import type { PlugInfo, PowerState, PowerSwitch } from '../../src/power-switch.js';
+import { cutReply, emitProgress, type ProgressListener } from '../../src/progress.js';
 import type { Transcript } from '../../src/transcript.js';
 import type { ByteStream } from '../../src/transport/byte-stream.js';
 import { connectTelnet } from '../../src/transport/telnet.js';
@@ -34,7 +35,10 @@ export interface ApcOptions {
   /** Cap on the wait after a YES or an olOn/olOff (default 30 s). */
   powerTimeoutMs?: number;
   busyRetry?: BusyRetryOptions;
+  /** Every byte exchanged, passwords masked: a debug aid, worded freely. */
   transcript?: Transcript;
+  /** Typed progress (connecting, logged-in, command-sent, read-back, …): what callers decide from. */
+  progress?: ProgressListener;
 }
 
 export interface ApcSwitch extends PowerSwitch {
@@ -44,7 +48,7 @@ export interface ApcSwitch extends PowerSwitch {
 
 export function createApcSwitch(opts: ApcOptions): ApcSwitch {
   const backend = new ApcBackend(opts);
-  return Object.defineProperty(new Fencer(backend, { timeoutMs: opts.timeoutMs }), 'mode', {
+  return Object.defineProperty(new Fencer(backend, { timeoutMs: opts.timeoutMs, progress: opts.progress }), 'mode', {
     get: () => backend.mode,
     enumerable: true,
   }) as unknown as ApcSwitch;
@@ -53,13 +57,19 @@ export function createApcSwitch(opts: ApcOptions): ApcSwitch {
 class ApcBackend implements PlugBackend {
   mode: ApcMode | undefined;
   private readonly connect: (deadline: Deadline) => Promise<ByteStream>;
+  /** The card, as progress events name it. */
+  private readonly target: string;
 
   constructor(private readonly opts: ApcOptions) {
-    if ((opts.host === undefined) === (opts.connect === undefined)) throw new UsageError('give exactly one of host or connect');
-    if (opts.connect) this.connect = opts.connect;
-    else {
+    if ((opts.host === undefined) === (opts.connect === undefined))
+      throw new UsageError('give exactly one of host or connect');
+    if (opts.connect) {
+      this.connect = opts.connect;
+      this.target = 'custom transport';
+    } else {
       const host = opts.host as string;
       const port = opts.port ?? 23;
+      this.target = `telnet ${host}:${port}`;
       this.connect = (deadline) =>
         connectTelnet({ host, port, timeoutMs: deadline.phase('connect', 10_000), signal: deadline.signal });
     }
@@ -67,10 +77,13 @@ class ApcBackend implements PlugBackend {
 
   async withSession<T>(deadline: Deadline, work: (session: PlugSession) => Promise<T>): Promise<T> {
     let mode = 'menu' as ApcMode;
-    const dialog = await openWithBusyRetry(deadline, this.opts.busyRetry, this.opts.transcript, async (track) => {
-      const d = new Dialog(await this.connect(deadline), this.opts.transcript);
+    const { transcript, progress } = this.opts;
+    const report = { transcript, progress, target: this.target };
+    const dialog = await openWithBusyRetry(deadline, this.opts.busyRetry, report, async (track, attempt) => {
+      const d = new Dialog(await this.connect(deadline), transcript);
       track(d);
-      mode = await this.login(d, deadline);
+      emitProgress(progress, { type: 'connected', target: this.target });
+      mode = await this.login(d, deadline, attempt);
       return d;
     });
     this.mode = mode;
@@ -78,15 +91,18 @@ class ApcBackend implements PlugBackend {
     try {
       return await work(session);
     } finally {
-      if (!dialog.closed) session.logout();
+      const open = !dialog.closed;
+      if (open) session.logout();
       await dialog.stream.close();
+      emitProgress(progress, { type: 'disconnected', reason: open ? 'logout' : 'closed' });
     }
   }
 
   async close(): Promise<void> {}
 
   /** Log in (unless SSH did), and tell the menu from the command line. */
-  private async login(dialog: Dialog, deadline: Deadline): Promise<ApcMode> {
+  private async login(dialog: Dialog, deadline: Deadline, attempt: number): Promise<ApcMode> {
+    const progress = this.opts.progress;
     const timeoutMs = this.opts.promptTimeoutMs ?? 10_000;
     const prompts = [APC.menuPrompt, APC.cliPrompt];
     let r: Awaited<ReturnType<Dialog['expect']>>;
@@ -98,11 +114,19 @@ class ApcBackend implements PlugBackend {
       }
       await dialog.expect([APC.userPrompt], { phase: 'login prompt', deadline, timeoutMs });
       dialog.send(`${this.opts.username}${APC.enter}`);
+      emitProgress(progress, { type: 'credentials-sent', field: 'username' });
       await dialog.expect([APC.passwordPrompt], { phase: 'password prompt', deadline, timeoutMs });
       dialog.send(`${this.opts.password}${APC.enter}`, { secret: true });
+      emitProgress(progress, { type: 'credentials-sent', field: 'password' });
       r = await dialog.expect([...prompts, APC.userPrompt], { phase: 'prompt after login', deadline, timeoutMs });
-      if (r.index === 2) throw new AuthError('the card rejected the user name or password');
+      if (r.index === 2) {
+        // The card shows the login prompt again, after what it says of the failure.
+        const reply = r.before.trim();
+        emitProgress(progress, { type: 'login-refused', reply: cutReply(reply), attempt });
+        throw new AuthError('the card rejected the user name or password', { reply });
+      }
     }
+    emitProgress(progress, { type: 'logged-in', prompt: r.match[0].trim() });
     if (this.opts.mode && this.opts.mode !== 'auto') return this.opts.mode;
     if (r.index === 1) return 'cli';
     const version = APC.version.exec(r.before);
@@ -184,7 +208,11 @@ class MenuSession implements ApcSession {
         await this.prompt(deadline, `control of outlet ${plug}`);
       }
       this.choose(state === 'on' ? APC.immediateOn : APC.immediateOff);
-      await this.dialog.expect([APC.confirmYes], { phase: `confirmation of outlet ${plug}`, deadline, timeoutMs: powerMs });
+      await this.dialog.expect([APC.confirmYes], {
+        phase: `confirmation of outlet ${plug}`,
+        deadline,
+        timeoutMs: powerMs,
+      });
       this.dialog.send(`${APC.yes}${APC.enter}`);
       await this.dialog.expect([APC.pager], { phase: `outlet ${plug} ${state}`, deadline, timeoutMs: powerMs });
       this.dialog.send(APC.enter);
@@ -205,11 +233,23 @@ class CliSession implements ApcSession {
     private readonly opts: ApcOptions,
   ) {}
 
-  private async command(text: string, deadline: Deadline, timeoutMs: number): Promise<string> {
+  private async command(
+    text: string,
+    deadline: Deadline,
+    timeoutMs: number,
+    plugs?: readonly number[],
+  ): Promise<string> {
     this.dialog.send(`${text}${APC.enter}`);
     const r = await this.dialog.expect([APC.cliPrompt], { phase: `prompt after ${text}`, deadline, timeoutMs });
     const result = APC.cli.result.exec(r.before);
-    if (result && result[1] !== '000') throw new ProtocolError(`the card answered ${text} with E${result[1]}: ${result[2]}`);
+    if (result && result[1] !== '000') {
+      const reply = `E${result[1]}: ${result[2]}`;
+      throw new ProtocolError(`the card answered ${text} with ${cutReply(reply)}`, {
+        reply,
+        deviceStatus: `E${result[1]}`,
+        plugs,
+      });
+    }
     return r.before;
   }
 
@@ -220,7 +260,7 @@ class CliSession implements ApcSession {
   async setPlugs(plugs: readonly number[], state: PowerState, deadline: Deadline): Promise<void> {
     for (const plug of plugs) {
       const text = state === 'on' ? APC.cli.on(plug) : APC.cli.off(plug);
-      await this.command(text, deadline, this.opts.powerTimeoutMs ?? 30_000);
+      await this.command(text, deadline, this.opts.powerTimeoutMs ?? 30_000, [plug]);
     }
   }
 

@@ -31,7 +31,9 @@ function tlsOptions(t: TlsTarget): tls.ConnectionOptions {
 function describeTlsError(t: TlsTarget, err: Error): ConnectionError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/.test(code);
-  const hint = untrusted ? ' (the board\'s certificate is not trusted: pass its certificate as ca, or insecure for a lab)' : '';
+  const hint = untrusted
+    ? " (the board's certificate is not trusted: pass its certificate as ca, or insecure for a lab)"
+    : '';
   return new ConnectionError(`TLS to ${t.host}:${t.port} failed: ${err.message}${hint}`, { cause: err });
 }
 
@@ -39,7 +41,13 @@ function describeTlsError(t: TlsTarget, err: Error): ConnectionError {
  * Raw RIBCL: write the request on a TLS socket and read until the board
  * closes, as riloe and python-hpilo do. One request per connection.
  */
-export function rawExchange(t: TlsTarget, body: string, deadline: Deadline, phase: string): Promise<string> {
+export function rawExchange(
+  t: TlsTarget,
+  body: string,
+  deadline: Deadline,
+  phase: string,
+  onSent?: () => void,
+): Promise<string> {
   const timeoutMs = deadline.phase(phase, 30_000);
   return new Promise((resolve, reject) => {
     const socket = tls.connect(tlsOptions(t));
@@ -56,9 +64,18 @@ export function rawExchange(t: TlsTarget, body: string, deadline: Deadline, phas
       else resolve(Buffer.concat(chunks).toString('utf8'));
     };
     const onAbort = () => finish(new AbortedError());
-    const timer = setTimeout(() => finish(new TimeoutError(phase, `the board at ${t.host}:${t.port} did not finish its answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new TimeoutError(phase, `the board at ${t.host}:${t.port} did not finish its answer within ${timeoutMs} ms`),
+        ),
+      timeoutMs,
+    );
     deadline.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('secureConnect', () => socket.write(body));
+    socket.once('secureConnect', () => {
+      socket.write(body);
+      onSent?.();
+    });
     socket.on('data', (d: Buffer) => {
       chunks.push(d);
       size += d.length;
@@ -82,6 +99,7 @@ export function httpsRequest(
   req: { method: string; path: string; headers?: Record<string, string>; body?: string },
   deadline: Deadline,
   phase: string,
+  onSent?: () => void,
 ): Promise<HttpReply> {
   const timeoutMs = deadline.phase(phase, 30_000);
   return new Promise((resolve, reject) => {
@@ -90,7 +108,10 @@ export function httpsRequest(
         ...tlsOptions(t),
         method: req.method,
         path: req.path,
-        headers: { ...req.headers, ...(req.body !== undefined ? { 'content-length': Buffer.byteLength(req.body) } : {}) },
+        headers: {
+          ...req.headers,
+          ...(req.body !== undefined ? { 'content-length': Buffer.byteLength(req.body) } : {}),
+        },
         signal: deadline.signal,
         agent: false,
       },
@@ -113,6 +134,6 @@ export function httpsRequest(
       if ((err as Error).name === 'AbortError') reject(new AbortedError(undefined, { cause: err }));
       else reject(describeTlsError(t, err));
     });
-    r.end(req.body);
+    r.end(req.body, () => onSent?.());
   });
 }

@@ -1,7 +1,8 @@
 import type { Deadline } from '../../src/deadline.js';
-import { ProtocolError, UsageError } from '../../src/errors.js';
+import { AuthError, ProtocolError, UsageError } from '../../src/errors.js';
 import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
 import type { PowerState, PowerSwitch } from '../../src/power-switch.js';
+import { emitProgress, type ProgressListener } from '../../src/progress.js';
 import { MASK, type Transcript } from '../../src/transcript.js';
 import { httpsRequest, rawExchange, type TlsTarget } from './https.js';
 import { parseRibclReply, type RibclCommand, ribclRequest } from './ribcl.js';
@@ -25,7 +26,14 @@ export interface IloOptions {
   ca?: string | Buffer;
   insecure?: boolean;
   timeoutMs?: number;
+  /** Every request and reply, the password masked: a debug aid, worded freely. */
   transcript?: Transcript;
+  /**
+   * Typed progress. RIBCL logs in with every request, one connection each:
+   * connecting, connected, credentials-sent, then logged-in or login-refused
+   * and disconnected, for every request.
+   */
+  progress?: ProgressListener;
 }
 
 export interface IloSwitch extends PowerSwitch {
@@ -36,10 +44,14 @@ export interface IloSwitch extends PowerSwitch {
 export function createIloSwitch(opts: IloOptions): IloSwitch {
   if (!opts.host) throw new UsageError('the iLO driver needs a host');
   const backend = new RibclBackend(opts);
-  return Object.defineProperty(new Fencer(backend, { timeoutMs: opts.timeoutMs }), 'transport', {
-    get: () => backend.transport,
-    enumerable: true,
-  }) as unknown as IloSwitch;
+  return Object.defineProperty(
+    new Fencer(backend, { timeoutMs: opts.timeoutMs, progress: opts.progress }),
+    'transport',
+    {
+      get: () => backend.transport,
+      enumerable: true,
+    },
+  ) as unknown as IloSwitch;
 }
 
 class RibclBackend implements PlugBackend {
@@ -67,7 +79,8 @@ class RibclBackend implements PlugBackend {
   async close(): Promise<void> {}
 
   private command(state: PowerState): RibclCommand {
-    if (this.opts.method === 'button') return state === 'off' ? { kind: 'hold-button', toggle: false } : { kind: 'press-button' };
+    if (this.opts.method === 'button')
+      return state === 'off' ? { kind: 'hold-button', toggle: false } : { kind: 'press-button' };
     return { kind: 'set-power', state };
   }
 
@@ -77,28 +90,66 @@ class RibclBackend implements PlugBackend {
     this.opts.transcript?.('sent', body.replace(/PASSWORD="[^"]*"/, `PASSWORD="${MASK}"`));
     let text: string;
     if (this.transport === 'http') {
-      text = (await this.http(body, deadline, phase)).body;
+      text = await this.exchange('http', () => this.http(body, deadline, phase, this.sent('http')));
     } else {
-      text = await rawExchange(this.target, body, deadline, phase);
+      text = await this.exchange('raw', () => rawExchange(this.target, body, deadline, phase, this.sent('raw')));
       if (text.startsWith('HTTP/')) {
-        if (this.transport === 'raw') throw new ProtocolError('the board answers raw RIBCL with HTTP: use transport http');
+        if (this.transport === 'raw') {
+          emitProgress(this.opts.progress, { type: 'disconnected', reason: 'closed' });
+          throw new ProtocolError('the board answers raw RIBCL with HTTP: use transport http');
+        }
         this.transport = 'http';
         this.opts.transcript?.('note', 'the board speaks HTTP: switching to POST /ribcl');
-        text = (await this.http(body, deadline, phase)).body;
+        emitProgress(this.opts.progress, { type: 'disconnected', reason: 'closed' });
+        text = await this.exchange('http', () => this.http(body, deadline, phase, this.sent('http')));
       } else {
         this.transport = 'raw';
       }
     }
     this.opts.transcript?.('received', text);
-    return parseRibclReply(text);
+    // The board has closed the connection by now (one request each); it is reported after the verdict on the login.
+    try {
+      const reply = parseRibclReply(text);
+      emitProgress(this.opts.progress, { type: 'logged-in' });
+      return reply;
+    } catch (err) {
+      if (err instanceof AuthError)
+        emitProgress(this.opts.progress, { type: 'login-refused', reply: err.reply, attempt: 1 });
+      throw err;
+    } finally {
+      emitProgress(this.opts.progress, { type: 'disconnected', reason: 'closed' });
+    }
   }
 
-  private http(body: string, deadline: Deadline, phase: string) {
+  /** One request on its own connection, reported as such. */
+  private async exchange(how: 'raw' | 'http', run: () => Promise<string | { body: string }>): Promise<string> {
+    const target = `${how === 'raw' ? 'ribcl' : 'https'} ${this.target.host}:${this.target.port}`;
+    emitProgress(this.opts.progress, { type: 'connecting', target, attempt: 1 });
+    try {
+      const answer = await run();
+      return typeof answer === 'string' ? answer : answer.body;
+    } catch (err) {
+      emitProgress(this.opts.progress, { type: 'disconnected', reason: 'error' });
+      throw err;
+    }
+  }
+
+  /** Once the request is on the wire: the connection is up and the credentials went with it. */
+  private sent(how: 'raw' | 'http'): () => void {
+    return () => {
+      const target = `${how === 'raw' ? 'ribcl' : 'https'} ${this.target.host}:${this.target.port}`;
+      emitProgress(this.opts.progress, { type: 'connected', target });
+      emitProgress(this.opts.progress, { type: 'credentials-sent', field: 'password' });
+    };
+  }
+
+  private http(body: string, deadline: Deadline, phase: string, onSent?: () => void) {
     return httpsRequest(
       this.target,
       { method: 'POST', path: '/ribcl', headers: { 'content-type': 'text/xml', connection: 'close' }, body },
       deadline,
       phase,
+      onSent,
     );
   }
 }

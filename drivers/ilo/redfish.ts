@@ -2,6 +2,7 @@ import type { Deadline } from '../../src/deadline.js';
 import { AuthError, ProtocolError } from '../../src/errors.js';
 import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
 import type { PowerState, PowerSwitch } from '../../src/power-switch.js';
+import { cutReply, emitProgress, type ProgressListener } from '../../src/progress.js';
 import type { Transcript } from '../../src/transcript.js';
 import { type HttpReply, httpsRequest, type TlsTarget } from './https.js';
 import { serverPlug } from './single-server.js';
@@ -23,11 +24,14 @@ export interface RedfishOptions {
   ca?: string | Buffer;
   insecure?: boolean;
   timeoutMs?: number;
+  /** Every request and reply, the password masked: a debug aid, worded freely. */
   transcript?: Transcript;
+  /** Typed progress: the session's POST is the login, its DELETE the logout. */
+  progress?: ProgressListener;
 }
 
 export function createRedfishSwitch(opts: RedfishOptions): PowerSwitch {
-  return new Fencer(new RedfishBackend(opts), { timeoutMs: opts.timeoutMs });
+  return new Fencer(new RedfishBackend(opts), { timeoutMs: opts.timeoutMs, progress: opts.progress });
 }
 
 const JSON_HEADERS = { accept: 'application/json', 'odata-version': '4.0' };
@@ -40,12 +44,29 @@ class RedfishBackend implements PlugBackend {
   }
 
   async withSession<T>(deadline: Deadline, work: (session: PlugSession) => Promise<T>): Promise<T> {
-    const login = await this.call(deadline, 'POST', '/redfish/v1/SessionService/Sessions', {
-      UserName: this.opts.username,
-      Password: this.opts.password,
-    });
+    const progress = this.opts.progress;
+    const target = `https ${this.target.host}:${this.target.port}`;
+    emitProgress(progress, { type: 'connecting', target, attempt: 1 });
+    let login: HttpReply;
+    try {
+      login = await this.call(
+        deadline,
+        'POST',
+        '/redfish/v1/SessionService/Sessions',
+        { UserName: this.opts.username, Password: this.opts.password },
+        {},
+        () => {
+          emitProgress(progress, { type: 'connected', target });
+          emitProgress(progress, { type: 'credentials-sent', field: 'password' });
+        },
+      );
+    } catch (err) {
+      if (err instanceof AuthError) emitProgress(progress, { type: 'login-refused', reply: err.reply, attempt: 1 });
+      throw err;
+    }
     const token = header(login, 'x-auth-token');
     if (!token) throw new ProtocolError('the board opened no Redfish session (no X-Auth-Token)');
+    emitProgress(progress, { type: 'logged-in' });
     const location = header(login, 'location');
     const auth = { 'x-auth-token': token };
     try {
@@ -58,11 +79,24 @@ class RedfishBackend implements PlugBackend {
           // As fence_redfish reads it: "Off" is off, anything else (On, PoweringOn, PoweringOff) is on.
           return serverPlug(this.opts.name, state === 'Off' ? 'off' : 'on');
         },
-        setPlugs: async (_plugs, state: PowerState, d) => {
+        setPlugs: async (plugs, state: PowerState, d) => {
           const body = json(await this.call(d, 'GET', system, undefined, auth));
           const actions = body.Actions as Record<string, { target?: string }> | undefined;
-          const target = actions?.['#ComputerSystem.Reset']?.target ?? `${system}/Actions/ComputerSystem.Reset`;
-          await this.call(d, 'POST', target, { ResetType: state === 'on' ? 'On' : 'ForceOff' }, auth);
+          const reset = actions?.['#ComputerSystem.Reset']?.target ?? `${system}/Actions/ComputerSystem.Reset`;
+          try {
+            await this.call(d, 'POST', reset, { ResetType: state === 'on' ? 'On' : 'ForceOff' }, auth);
+          } catch (err) {
+            // The refusal concerns the one plug the board has: say so on the error.
+            if (err instanceof ProtocolError && err.plugs === undefined) {
+              throw new ProtocolError(err.message, {
+                cause: err,
+                plugs,
+                reply: err.reply,
+                deviceStatus: err.deviceStatus,
+              });
+            }
+            throw err;
+          }
         },
       });
     } finally {
@@ -70,6 +104,7 @@ class RedfishBackend implements PlugBackend {
         const path = location.startsWith('http') ? new URL(location).pathname : location;
         await this.call(deadline, 'DELETE', path, undefined, auth).catch(() => {});
       }
+      emitProgress(progress, { type: 'disconnected', reason: location ? 'logout' : 'closed' });
     }
   }
 
@@ -79,7 +114,9 @@ class RedfishBackend implements PlugBackend {
     const root = json(await this.call(deadline, 'GET', '/redfish/v1', undefined, auth));
     const systems = (root.Systems as { '@odata.id'?: string } | undefined)?.['@odata.id'];
     if (!systems) throw new ProtocolError('the Redfish service root lists no Systems');
-    const members = json(await this.call(deadline, 'GET', systems, undefined, auth)).Members as { '@odata.id'?: string }[] | undefined;
+    const members = json(await this.call(deadline, 'GET', systems, undefined, auth)).Members as
+      | { '@odata.id'?: string }[]
+      | undefined;
     const last = members?.at(-1)?.['@odata.id'];
     if (!last) throw new ProtocolError('the Redfish Systems collection is empty');
     return last;
@@ -91,9 +128,11 @@ class RedfishBackend implements PlugBackend {
     path: string,
     body?: object,
     auth: Record<string, string> = {},
+    onSent?: () => void,
   ): Promise<HttpReply> {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const shown = path.endsWith('/Sessions') && method === 'POST' ? '{"UserName":…,"Password":"********"}' : text ?? '';
+    const shown =
+      path.endsWith('/Sessions') && method === 'POST' ? '{"UserName":…,"Password":"********"}' : (text ?? '');
     this.opts.transcript?.('sent', `${method} ${path} ${shown}`.trim());
     const reply = await httpsRequest(
       this.target,
@@ -105,10 +144,19 @@ class RedfishBackend implements PlugBackend {
       },
       deadline,
       `${method} ${path}`,
+      onSent,
     );
     this.opts.transcript?.('received', `${reply.status} ${reply.body.slice(0, 500)}`);
-    if (reply.status === 401 || reply.status === 403) throw new AuthError(`the board refused ${method} ${path} (${reply.status})`);
-    if (reply.status >= 400) throw new ProtocolError(`the board answered ${method} ${path} with ${reply.status}: ${reply.body.slice(0, 200)}`);
+    const fields = { reply: reply.body, deviceStatus: String(reply.status) };
+    if (reply.status === 401 || reply.status === 403) {
+      throw new AuthError(`the board refused ${method} ${path} (${reply.status})`, fields);
+    }
+    if (reply.status >= 400) {
+      throw new ProtocolError(
+        `the board answered ${method} ${path} with ${reply.status}: ${cutReply(reply.body)}`,
+        fields,
+      );
+    }
     return reply;
   }
 }

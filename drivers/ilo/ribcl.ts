@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { AuthError, ProtocolError } from '../../src/errors.js';
 import type { PowerState } from '../../src/power-switch.js';
+import { cutReply } from '../../src/progress.js';
 
 /**
  * RIBCL, the iLO's XML scripting language, as the driver writes and reads it
@@ -67,7 +68,7 @@ export function parseRibclReply(text: string): RibclReply {
     .split(/(?=<\?xml)|(?<=<\/RIBCL>)/)
     .map((d) => d.replace(/<\?xml[^>]*\?>/, '').trim())
     .filter((d) => d.startsWith('<'));
-  if (docs.length === 0) throw new ProtocolError('the iLO sent no RIBCL document');
+  if (docs.length === 0) throw new ProtocolError('the iLO sent no RIBCL document', { reply: text });
   const reply: RibclReply = {};
   for (const doc of docs) {
     let parsed: Record<string, unknown>;
@@ -83,8 +84,13 @@ export function parseRibclReply(text: string): RibclReply {
       const status = Number.parseInt(String(r.STATUS ?? '0'), 16);
       if (status === 0) continue;
       const message = r.MESSAGE ?? r.MSG ?? 'no message';
-      if (status === 0x5f) throw new AuthError(`the iLO refused the login: ${message}`);
-      throw new ProtocolError(`the iLO answered STATUS=0x${status.toString(16).padStart(4, '0').toUpperCase()}: ${message}`);
+      // The status as the board wrote it ("0x005F") and its message: callers report them, as riloe does.
+      const fields = { reply: message, deviceStatus: String(r.STATUS) };
+      if (status === 0x5f) throw new AuthError(`the iLO refused the login: ${cutReply(message)}`, fields);
+      throw new ProtocolError(
+        `the iLO answered STATUS=0x${status.toString(16).padStart(4, '0').toUpperCase()}: ${cutReply(message)}`,
+        fields,
+      );
     }
     const power = ribcl.GET_HOST_POWER as Record<string, string> | undefined;
     if (power?.HOST_POWER) reply.power = power.HOST_POWER.toUpperCase() === 'ON' ? 'on' : 'off';

@@ -1,5 +1,6 @@
 import { ProtocolError } from '../../src/errors.js';
 import type { PlugInfo } from '../../src/power-switch.js';
+import { cutReply } from '../../src/progress.js';
 
 /**
  * Reads the /S plug table. The header is the line that starts with "Plug";
@@ -14,7 +15,9 @@ export function parseStatusTable(screen: string): PlugInfo[] {
   const header = fields(lines[headerAt] as string).map((f) => f.toLowerCase());
   const col = { plug: header.indexOf('plug'), name: header.indexOf('name'), status: header.indexOf('status') };
   if (col.plug < 0 || col.name < 0 || col.status < 0) {
-    throw new ProtocolError(`the plug table header lacks Plug, Name or Status: ${JSON.stringify(lines[headerAt])}`);
+    throw new ProtocolError(`the plug table header lacks Plug, Name or Status: "${cutReply(lines[headerAt] ?? '')}"`, {
+      reply: lines[headerAt] ?? '',
+    });
   }
   const plugs: PlugInfo[] = [];
   for (const line of lines.slice(headerAt + 2)) {
@@ -28,7 +31,10 @@ export function parseStatusTable(screen: string): PlugInfo[] {
     if (!/^\d+$/.test(number)) continue; // the closing rule
     const status = (f[col.status] as string).toUpperCase();
     if (status !== 'ON' && status !== 'OFF') {
-      throw new ProtocolError(`plug ${number} has an unknown status ${JSON.stringify(f[col.status])}`);
+      throw new ProtocolError(`plug ${number} has an unknown status "${cutReply(f[col.status] ?? '')}"`, {
+        plugs: [Number(number)],
+        reply: f[col.status] ?? '',
+      });
     }
     const name = f[col.name] as string;
     plugs.push({

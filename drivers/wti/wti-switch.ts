@@ -1,9 +1,10 @@
+import { openWithBusyRetry } from '../../src/busy-retry.js';
 import type { Deadline } from '../../src/deadline.js';
 import { Dialog } from '../../src/dialog.js';
-import { openWithBusyRetry } from '../../src/busy-retry.js';
 import { AuthError, ProtocolError, UsageError } from '../../src/errors.js';
 import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
 import type { PlugInfo, PowerState, PowerSwitch } from '../../src/power-switch.js';
+import { cutReply, emitProgress, type ProgressListener } from '../../src/progress.js';
 import type { Transcript } from '../../src/transcript.js';
 import type { ByteStream } from '../../src/transport/byte-stream.js';
 import { openSerial, type SerialOptions } from '../../src/transport/serial.js';
@@ -34,8 +35,10 @@ export interface WtiOptions {
   powerTimeoutMs?: number;
   /** While the unit is busy with another session: retry, doubling the pause from `initialMs` to `maxMs`. */
   busyRetry?: { initialMs?: number; maxMs?: number };
-  /** Every byte exchanged, passwords masked. */
+  /** Every byte exchanged, passwords masked: a debug aid, worded freely. */
   transcript?: Transcript;
+  /** Typed progress (connecting, logged-in, command-sent, read-back, …): what callers decide from. */
+  progress?: ProgressListener;
 }
 
 export interface WtiSwitch extends PowerSwitch {
@@ -45,7 +48,7 @@ export interface WtiSwitch extends PowerSwitch {
 
 export function createWtiSwitch(opts: WtiOptions): WtiSwitch {
   const backend = new WtiBackend(opts);
-  const fencer = new Fencer(backend, { timeoutMs: opts.timeoutMs });
+  const fencer = new Fencer(backend, { timeoutMs: opts.timeoutMs, progress: opts.progress });
   return Object.defineProperty(fencer, 'family', {
     get: () => backend.family,
     enumerable: true,
@@ -57,18 +60,24 @@ class WtiBackend implements PlugBackend {
   private readonly connect: (deadline: Deadline) => Promise<ByteStream>;
   /** A serial console says nothing until a key is pressed. */
   private readonly wake: boolean;
+  /** The unit, as progress events name it. */
+  private readonly target: string;
 
   constructor(private readonly opts: WtiOptions) {
     const given = [opts.host !== undefined, opts.serial !== undefined, opts.connect !== undefined].filter(Boolean);
     if (given.length !== 1) throw new UsageError('give exactly one of host, serial or connect');
     this.wake = opts.serial !== undefined;
-    if (opts.connect) this.connect = opts.connect;
-    else if (opts.serial !== undefined) {
+    if (opts.connect) {
+      this.connect = opts.connect;
+      this.target = 'custom transport';
+    } else if (opts.serial !== undefined) {
       const serial = typeof opts.serial === 'string' ? { path: opts.serial } : opts.serial;
       this.connect = () => openSerial(serial);
+      this.target = `serial ${serial.path}`;
     } else {
       const host = opts.host as string;
       const port = opts.port ?? 23;
+      this.target = `telnet ${host}:${port}`;
       this.connect = (deadline) =>
         connectTelnet({ host, port, timeoutMs: deadline.phase('connect', 10_000), signal: deadline.signal });
     }
@@ -80,8 +89,10 @@ class WtiBackend implements PlugBackend {
       return await work(new WtiSession(dialog, this.opts));
     } finally {
       // Log out so the unit frees its only session at once rather than at its idle timeout.
-      if (!dialog.closed) dialog.send(`${WTI.logout}${WTI.lineEnd}`);
+      const open = !dialog.closed;
+      if (open) dialog.send(`${WTI.logout}${WTI.lineEnd}`);
       await dialog.stream.close();
+      emitProgress(this.opts.progress, { type: 'disconnected', reason: open ? 'logout' : 'closed' });
     }
   }
 
@@ -89,34 +100,49 @@ class WtiBackend implements PlugBackend {
 
   /** Connect and log in, retrying while the unit turns us away because another session holds it. */
   private login(deadline: Deadline): Promise<Dialog> {
-    return openWithBusyRetry(deadline, this.opts.busyRetry, this.opts.transcript, async (track) => {
-      const dialog = new Dialog(await this.connect(deadline), this.opts.transcript);
-      track(dialog);
-      if (this.wake) dialog.send(WTI.lineEnd);
-      await this.authenticate(dialog, deadline);
-      return dialog;
-    });
+    const { transcript, progress } = this.opts;
+    return openWithBusyRetry(
+      deadline,
+      this.opts.busyRetry,
+      { transcript, progress, target: this.target },
+      async (track, attempt) => {
+        const dialog = new Dialog(await this.connect(deadline), transcript);
+        track(dialog);
+        emitProgress(progress, { type: 'connected', target: this.target });
+        if (this.wake) dialog.send(WTI.lineEnd);
+        await this.authenticate(dialog, deadline, attempt);
+        return dialog;
+      },
+    );
   }
 
-  private async authenticate(dialog: Dialog, deadline: Deadline): Promise<void> {
+  private async authenticate(dialog: Dialog, deadline: Deadline, attempt: number): Promise<void> {
     const promptMs = this.opts.promptTimeoutMs ?? 10_000;
+    const progress = this.opts.progress;
     const wait = (patterns: RegExp[], phase: string) =>
       dialog.expect(patterns, { phase, deadline, timeoutMs: promptMs });
+    const refused = (message: string, reply: string): AuthError => {
+      emitProgress(progress, { type: 'login-refused', reply: cutReply(reply), attempt });
+      return new AuthError(message, { reply });
+    };
     let r = await wait([WTI.loginPrompt, WTI.passwordPrompt, WTI.prompt], 'login prompt');
     if (r.index === 0) {
       if (this.opts.username === undefined) throw new AuthError('the unit asks for a user name; none was given');
       dialog.send(`${this.opts.username}${WTI.lineEnd}`);
+      emitProgress(progress, { type: 'credentials-sent', field: 'username' });
       r = await wait([WTI.passwordPrompt, WTI.prompt, WTI.loginPrompt, WTI.invalidPassword], 'password prompt');
-      if (r.index >= 2) throw new AuthError('the unit rejected the user name');
+      if (r.index >= 2) throw refused('the unit rejected the user name', r.match[0]);
       r = { ...r, index: r.index + 1 };
     }
     if (r.index === 1) {
       if (this.opts.password === undefined) throw new AuthError('the unit asks for a password; none was given');
       dialog.send(`${this.opts.password}${WTI.lineEnd}`, { secret: true });
+      emitProgress(progress, { type: 'credentials-sent', field: 'password' });
       r = await wait([WTI.prompt, WTI.invalidPassword, WTI.passwordPrompt, WTI.loginPrompt], 'prompt after login');
-      if (r.index !== 0) throw new AuthError('the unit rejected the password');
+      if (r.index !== 0) throw refused('the unit rejected the password', r.match[0]);
     }
     this.family = r.match[1] as WtiFamily;
+    emitProgress(progress, { type: 'logged-in', prompt: r.match[0].trim() });
     // The prompt may come after the first status screen: read on from a clean slate.
     dialog.discard();
   }
@@ -151,14 +177,20 @@ class WtiSession implements PlugSession {
     const command = WTI.switch(state, plugs);
     this.dialog.send(`${command}${WTI.lineEnd}`);
     const timeoutMs = this.opts.powerTimeoutMs ?? 60_000;
-    let r = await this.dialog.expect([WTI.prompt, WTI.confirm], { phase: `prompt after ${command}`, deadline, timeoutMs });
+    let r = await this.dialog.expect([WTI.prompt, WTI.confirm], {
+      phase: `prompt after ${command}`,
+      deadline,
+      timeoutMs,
+    });
     if (r.index === 1) {
       // Firmware that ignores ",Y" still asks.
       this.dialog.send(`${WTI.yes}${WTI.lineEnd}`);
       r = await this.dialog.expect([WTI.prompt], { phase: `prompt after ${command}`, deadline, timeoutMs });
     }
     const refusal = WTI.refusal.exec(r.before);
-    if (refusal) throw new ProtocolError(`the unit answered ${command} with "${refusal[0].trim()}"`);
+    if (refusal) {
+      const reply = refusal[0].trim();
+      throw new ProtocolError(`the unit answered ${command} with "${cutReply(reply)}"`, { plugs, reply });
+    }
   }
 }
-

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as emulator from '../../emulator/index.js';
 import * as fencekit from '../../drivers/index.js';
+import * as emulator from '../../emulator/index.js';
 
 /** The public surface is deliberate: adding or removing a name must be a visible change here. */
 describe('public exports', () => {
@@ -26,6 +26,7 @@ describe('public exports', () => {
       'createIloSwitch',
       'createRedfishSwitch',
       'createWtiSwitch',
+      'cutReply',
       'memoryPair',
       'openSerial',
       'parseSerialSpec',
@@ -63,5 +64,18 @@ describe('public exports', () => {
     expect(new fencekit.AbortedError().code).toBe('EABORTED');
     expect(new fencekit.UsageError('x').code).toBe('EUSAGE');
     expect(new fencekit.AuthError()).toBeInstanceOf(fencekit.FencekitError);
+  });
+
+  it('errors carry the plugs and the device reply, the reply cut to a readable length', () => {
+    const err = new fencekit.ProtocolError('refused', {
+      plugs: [3],
+      reply: `Invalid Plug${' '.repeat(1000)}!`,
+      deviceStatus: 'E102',
+    });
+    expect(err.plugs).toEqual([3]);
+    expect(err.deviceStatus).toBe('E102');
+    expect(err.reply?.startsWith('Invalid Plug')).toBe(true);
+    expect(err.reply?.length).toBeLessThan(200);
+    expect(fencekit.cutReply('a\rb')).toBe('a\\x0db');
   });
 });
