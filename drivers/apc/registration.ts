@@ -64,6 +64,7 @@ export const apcRegistration: DriverRegistration = {
       mode,
       timeoutMs: settings.timeoutMs,
       transcript: settings.transcript,
+      progress: settings.progress,
     };
     if (!ssh) return createApcSwitch({ ...common, host, port: settings.port });
     const { connectSsh } = await import('../../src/transport/ssh.js');
@@ -235,6 +236,7 @@ export const apcSnmpRegistration: DriverRegistration = {
       user,
       timeoutMs: settings.timeoutMs,
       transcript: settings.transcript,
+      progress: settings.progress,
     });
   },
 };

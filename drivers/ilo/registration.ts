@@ -40,6 +40,7 @@ function common(settings: DriverSettings, driver: DriverRegistration) {
     password: settings.password ?? '',
     timeoutMs: settings.timeoutMs,
     transcript: settings.transcript,
+    progress: settings.progress,
   };
 }
 

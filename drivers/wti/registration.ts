@@ -33,6 +33,7 @@ export const wtiRegistration: DriverRegistration = {
       password: settings.password,
       timeoutMs: settings.timeoutMs,
       transcript: settings.transcript,
+      progress: settings.progress,
     });
   },
 };
