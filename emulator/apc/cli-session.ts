@@ -20,10 +20,7 @@ export interface ApcCliSessionOptions {
 
 type State =
   /** User Name and Password (LoginDialog). */
-  | { kind: 'login' }
-  | { kind: 'command' }
-  | { kind: 'stalled' }
-  | { kind: 'closed' };
+  { kind: 'login' } | { kind: 'command' } | { kind: 'stalled' } | { kind: 'closed' };
 
 interface Command {
   run(session: ApcCliSession, args: string): void;
@@ -48,7 +45,7 @@ export class ApcCliSession implements LineSession {
   constructor(
     private readonly device: ApcDevice,
     private readonly terminal: Terminal,
-    private readonly emit: (e: EmulatorEvent) => void,
+    emit: (e: EmulatorEvent) => void,
     private readonly p: CliPersonality,
     private readonly opts: ApcCliSessionOptions,
   ) {

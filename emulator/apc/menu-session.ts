@@ -80,7 +80,7 @@ export class ApcMenuSession implements ByteSession {
   constructor(
     private readonly device: ApcDevice,
     private readonly terminal: Terminal,
-    private readonly emit: (e: EmulatorEvent) => void,
+    emit: (e: EmulatorEvent) => void,
     private readonly p: MenuPersonality,
     private readonly opts: ApcMenuSessionOptions,
   ) {

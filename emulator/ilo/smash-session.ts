@@ -9,9 +9,9 @@ import { type SmashClpPersonality, type SmashStatus, smashClp } from './smash-cl
  * One SMASH CLP session (`</>hpiLO-> `), as fence_ilo_ssh and fence_ilo_mp
  * drive it over SSH. The SSH front-end has already checked the password, so
  * the session starts logged in: it reports the 'login', prints the banner and
- * the prompt, then answers one command per line (the front-end's line decoder,
- * src/line-assembler.ts, makes them; the hand-off is emulator/login.ts's, as
- * on every emulated terminal). Every string comes from the
+ * the prompt (the hand-off in emulator/login.ts, as on every emulated
+ * terminal), then answers one command per line (lines from the front-end's
+ * line decoder, src/line-assembler.ts). Every string comes from the
  * personality (smash-clp.ts); this file holds only the grammar and what each
  * command does to the device.
  *

@@ -1,10 +1,10 @@
 import type { EmulatorEvent } from '../events.js';
 import { LoginDialog, type LoginTexts } from '../login.js';
 import type { SwitchAction } from '../model/outlet-bank.js';
+import type { LineSession, Terminal } from '../session.js';
 import { NAME_MAX, type WtiTexts } from './personality.js';
 import { resolvePlugList } from './plug-list.js';
 import { helpScreen, type MenuItem, menuScreen, statusScreen } from './screens.js';
-import type { LineSession, Terminal } from '../session.js';
 import type { Access, WtiDevice } from './wti-device.js';
 
 /**
@@ -85,7 +85,7 @@ export class WtiMenuSession implements LineSession {
   constructor(
     private readonly device: WtiDevice,
     private readonly terminal: Terminal,
-    private readonly emit: (e: EmulatorEvent) => void,
+    emit: (e: EmulatorEvent) => void,
     opts: MenuSessionOptions = {},
   ) {
     this.maxQueuedLines = opts.maxQueuedLines ?? 64;
@@ -323,7 +323,10 @@ export class WtiMenuSession implements LineSession {
         label: 'Plug Name',
         show: () => outlet.name ?? t.undefinedValue,
         // A "|" would split the /S table's Name column for every client that reads it.
-        set: (v) => v.length <= NAME_MAX && !v.includes('|') && applied(() => d.bank.configure(n, { name: v === '' ? null : v }, by)),
+        set: (v) =>
+          v.length <= NAME_MAX &&
+          !v.includes('|') &&
+          applied(() => d.bank.configure(n, { name: v === '' ? null : v }, by)),
       },
       {
         label: 'Plug Password',
