@@ -25,7 +25,9 @@ export interface LineSession {
 
 /**
  * A session that reads keystrokes rather than lines: menus where a digit, ESC,
- * Ctrl-C or "any key" at a pager act at once (the APC menu). It echoes for itself.
+ * Ctrl-C or "any key" at a pager act at once (the APC menu). It echoes for
+ * itself, through a line decoder of its own (src/line-assembler.ts) that
+ * offers it each key first.
  */
 export interface ByteSession {
   readonly kind: 'bytes';

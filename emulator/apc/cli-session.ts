@@ -1,4 +1,5 @@
 import type { EmulatorEvent } from '../events.js';
+import { LoginDialog } from '../login.js';
 import type { SwitchAction } from '../model/outlet-bank.js';
 import type { LineSession, Terminal } from '../session.js';
 import type { ApcDevice, ApcRole } from './apc-device.js';
@@ -7,8 +8,9 @@ import { type CardClock, cardDate, cardTime, cardUptime } from './clock.js';
 
 /**
  * One session on the AOS v6 `apc>` command line. It reads whole lines (the
- * front-end assembles and echoes them), answers each with an E-code and data,
- * and renders every string from its personality.
+ * front-end's line decoder assembles and echoes them), logs in through the
+ * shared login (emulator/login.ts), answers each command with an E-code and
+ * data, and renders every string from its personality.
  */
 export interface ApcCliSessionOptions {
   login: boolean;
@@ -17,11 +19,8 @@ export interface ApcCliSessionOptions {
 }
 
 type State =
-  | { kind: 'user' }
-  | { kind: 'password'; user: string }
-  | { kind: 'command' }
-  | { kind: 'stalled' }
-  | { kind: 'closed' };
+  /** User Name and Password (LoginDialog). */
+  { kind: 'login' } | { kind: 'command' } | { kind: 'stalled' } | { kind: 'closed' };
 
 interface Command {
   run(session: ApcCliSession, args: string): void;
@@ -40,16 +39,28 @@ const COMMANDS: Record<string, Command> = {
 
 export class ApcCliSession implements LineSession {
   private state: State = { kind: 'closed' };
-  private tries = 0;
+  private readonly login: LoginDialog<{ name: string; role: ApcRole }>;
   private user = '';
 
   constructor(
     private readonly device: ApcDevice,
     private readonly terminal: Terminal,
-    private readonly emit: (e: EmulatorEvent) => void,
+    emit: (e: EmulatorEvent) => void,
     private readonly p: CliPersonality,
     private readonly opts: ApcCliSessionOptions,
-  ) {}
+  ) {
+    this.login = new LoginDialog(p.login, {
+      terminal,
+      emit,
+      write: (text) => this.write(text),
+      close: (reason) => this.close(reason),
+      setSecret: (on) => terminal.setSecret(on),
+      verify: (name, password) => device.authenticate(name, password),
+      mode: (user) => (user.role === 'admin' ? 'admin' : 'user'),
+      dropAfterLogin: () => device.faults.has('drop-after-login'),
+      loggedIn: (user) => this.loggedIn(user.name, user.role),
+    });
+  }
 
   get busy(): boolean {
     return this.state.kind === 'stalled';
@@ -57,22 +68,18 @@ export class ApcCliSession implements LineSession {
 
   start(): void {
     if (this.opts.login) {
-      this.state = { kind: 'user' };
-      this.write(this.p.login.greeting + this.p.login.user);
+      this.state = { kind: 'login' };
+      this.login.start();
       return;
     }
     const name = this.opts.user ?? this.device.users[0]?.name ?? '';
-    this.grant(name, this.device.users.find((u) => u.name === name)?.role ?? 'admin');
+    this.login.grant({ name, role: this.device.users.find((u) => u.name === name)?.role ?? 'admin' });
   }
 
   input(line: string, truncated = false): void {
     switch (this.state.kind) {
-      case 'user':
-        this.state = { kind: 'password', user: line.trim() };
-        this.terminal.setSecret(true);
-        return this.write(this.p.login.password);
-      case 'password':
-        return this.checkPassword(this.state.user, line);
+      case 'login':
+        return this.login.input(line);
       case 'command':
         return truncated ? this.reply([this.p.codes.commandLine]) : this.command(line.trim());
       default:
@@ -93,26 +100,8 @@ export class ApcCliSession implements LineSession {
     this.terminal.close(reason);
   }
 
-  // --- login ---------------------------------------------------------------
-
-  private checkPassword(name: string, password: string): void {
-    this.terminal.setSecret(false);
-    this.write(this.p.login.afterPassword);
-    const user = this.device.authenticate(name, password);
-    if (user) return this.grant(user.name, user.role);
-    this.emit({ type: 'login-failed', origin: this.terminal.origin });
-    if (++this.tries >= this.p.login.maxTries) {
-      this.write(this.p.login.hangUp);
-      return this.close('too many wrong passwords');
-    }
-    this.state = { kind: 'user' };
-    this.write(this.p.login.rejected + this.p.login.user);
-  }
-
-  private grant(name: string, role: ApcRole): void {
+  private loggedIn(name: string, role: ApcRole): void {
     this.user = name;
-    this.emit({ type: 'login', origin: this.terminal.origin, mode: role === 'admin' ? 'admin' : 'user' });
-    if (this.device.faults.has('drop-after-login')) return this.close('fault: drop-after-login');
     this.state = { kind: 'command' };
     const now = this.opts.clock.now();
     const id = this.device.identity;

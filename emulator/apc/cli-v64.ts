@@ -1,3 +1,4 @@
+import type { LoginTexts } from '../login.js';
 import type { ApcRole } from './apc-device.js';
 import type { BannerFields } from './clock.js';
 import { identityBlock } from './menu-v27.js';
@@ -18,16 +19,8 @@ import { identityBlock } from './menu-v27.js';
 export interface CliPersonality {
   readonly id: string;
   readonly follows: string;
-  readonly login: {
-    greeting: string;
-    user: string;
-    password: string;
-    /** After the password line, which the front-end does not echo. */
-    afterPassword: string;
-    rejected: string;
-    maxTries: number;
-    hangUp: string;
-  };
+  /** User Name and Password; the front-end echoes the name and its line end, never the password. */
+  readonly login: LoginTexts;
   readonly roleLabel: Readonly<Record<ApcRole, string>>;
   banner(f: BannerFields): string;
   readonly prompt: string;
@@ -69,6 +62,7 @@ export const cliV64: CliPersonality = {
     rejected: '\r\n',
     maxTries: 3,
     hangUp: '\r\n',
+    trimUser: true,
   },
   roleLabel: { admin: 'Super User', device: 'Device User', outlet: 'Outlet User' },
   banner,

@@ -85,6 +85,7 @@ export const masterSwitchMenu: MenuPersonality = {
     rejected: '\r\n',
     maxTries: 3,
     hangUp: '\r\n',
+    emptyAsksAgain: true, // [unverified]
   },
   roleLabel: { admin: 'Administrator', device: 'Device Manager', outlet: 'Outlet User' },
   banner,

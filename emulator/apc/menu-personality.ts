@@ -1,3 +1,4 @@
+import type { LoginTexts } from '../login.js';
 import type { ApcRole } from './apc-device.js';
 import type { BannerFields } from './clock.js';
 
@@ -75,22 +76,12 @@ export interface MenuPersonality {
   readonly id: string;
   /** The firmware this profile follows, and how sure we are of it. */
   readonly follows: string;
-  readonly login: {
-    /** Sent on a telnet connection before the first User Name prompt. */
-    greeting: string;
-    user: string;
-    /** After the user name line (its characters are echoed as typed). */
-    afterUser: string;
-    password: string;
-    /** After the password line (which is never echoed). */
-    afterPassword: string;
-    /** After a wrong user name or password, before User Name again. */
-    rejected: string;
-    /** Wrong passwords before the card hangs up. */
-    maxTries: number;
-    /** Written before hanging up on too many wrong passwords. */
-    hangUp: string;
-  };
+  /**
+   * User Name and Password: the greeting sent on a telnet connection, the
+   * prompts, what follows each line (the name is echoed as typed, the password
+   * never), the wrong-password count and the hang-up.
+   */
+  readonly login: LoginTexts;
   readonly roleLabel: Readonly<Record<ApcRole, string>>;
   banner(f: BannerFields): string;
   tree(role: ApcRole): MenuTree;

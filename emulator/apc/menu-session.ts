@@ -1,4 +1,6 @@
+import { LineAssembler } from '../../src/line-assembler.js';
 import type { EmulatorEvent } from '../events.js';
+import { LoginDialog } from '../login.js';
 import type { SwitchAction } from '../model/outlet-bank.js';
 import type { ByteSession, Terminal } from '../session.js';
 import type { ApcDevice, ApcRole } from './apc-device.js';
@@ -23,6 +25,11 @@ import type {
  * that follows is swallowed at a prompt, but if the CR drew a screen that
  * stopped at the pager, the LF is the "any key" that continues it. Typed-ahead
  * input (apcmaster sends `N\r1\r1\r` at once) is simply read in turn.
+ *
+ * The bytes go through the shared line decoder (src/line-assembler.ts), set
+ * as this card reads them: printable ASCII only, no echo for the line end,
+ * and every key offered to `key()` first, which takes the pager's "any key",
+ * ESC and Ctrl-C. The login is the shared one (emulator/login.ts).
  */
 export interface ApcMenuSessionOptions {
   /** Ask User Name / Password (telnet), or start at the banner (SSH already authenticated `user`). */
@@ -31,13 +38,8 @@ export interface ApcMenuSessionOptions {
   clock: CardClock;
 }
 
-const NUL = 0x00;
 const ETX = 0x03; // Ctrl-C
-const BS = 0x08;
-const LF = 0x0a;
-const CR = 0x0d;
 const ESC = 0x1b;
-const DEL = 0x7f;
 
 /** A screen on the stack, with the outlet it is about (null: all outlets). */
 interface Frame {
@@ -46,8 +48,8 @@ interface Frame {
 }
 
 type State =
-  | { kind: 'user' }
-  | { kind: 'password'; user: string }
+  /** User Name and Password (LoginDialog). */
+  | { kind: 'login' }
   | { kind: 'menu' }
   /** The pager waits for a key; `pages` are what is left to print. */
   | { kind: 'pager'; pages: string[] }
@@ -69,10 +71,8 @@ const SWITCH: Partial<Record<OutletAction, SwitchAction>> = {
 export class ApcMenuSession implements ByteSession {
   readonly kind = 'bytes';
   private state: State = { kind: 'closed' };
-  private typed = '';
-  /** The previous byte was a CR: an LF or NUL now belongs to it. */
-  private afterCr = false;
-  private tries = 0;
+  private readonly keys: LineAssembler;
+  private readonly login: LoginDialog<ApcRole>;
   private role: ApcRole = 'outlet';
   private tree: MenuTree;
   private stack: Frame[] = [];
@@ -80,11 +80,35 @@ export class ApcMenuSession implements ByteSession {
   constructor(
     private readonly device: ApcDevice,
     private readonly terminal: Terminal,
-    private readonly emit: (e: EmulatorEvent) => void,
+    emit: (e: EmulatorEvent) => void,
     private readonly p: MenuPersonality,
     private readonly opts: ApcMenuSessionOptions,
   ) {
     this.tree = p.tree(this.role);
+    this.keys = new LineAssembler({
+      maxLength: () => (this.state.kind === 'login' ? p.maxLogin : p.maxTyped),
+      charset: 'ascii',
+      lineEndEcho: '',
+      echo: (text) => this.write(text),
+      key: (byte) => this.key(byte),
+      line: (text) => this.enter(text),
+    });
+    // The card echoes what is typed itself, whatever the transport negotiated.
+    this.keys.echoEnabled = true;
+    this.login = new LoginDialog(p.login, {
+      terminal,
+      emit,
+      write: (text) => this.write(text),
+      close: (reason) => this.close(reason),
+      setSecret: (on) => {
+        this.keys.secret = on;
+        terminal.setSecret(on);
+      },
+      verify: (name, password) => device.authenticate(name, password)?.role,
+      mode: (role) => (role === 'admin' ? 'admin' : 'user'),
+      dropAfterLogin: () => device.faults.has('drop-after-login'),
+      loggedIn: (role) => this.loggedIn(role),
+    });
   }
 
   /** A stalled card holds the line open: the idle timer must not end it. */
@@ -94,53 +118,17 @@ export class ApcMenuSession implements ByteSession {
 
   start(): void {
     if (this.opts.login) {
-      this.state = { kind: 'user' };
-      this.write(this.p.login.greeting + this.p.login.user);
+      this.state = { kind: 'login' };
+      this.login.start();
       return;
     }
     const name = this.opts.user ?? this.device.users[0]?.name ?? '';
     const user = this.device.users.find((u) => u.name === name);
-    this.grant(user?.role ?? 'admin');
+    this.login.grant(user?.role ?? 'admin');
   }
 
   input(bytes: Uint8Array): void {
-    for (const b of bytes) {
-      const k = this.state.kind;
-      if (k === 'closed' || k === 'stalled') return;
-      const afterCr = this.afterCr;
-      this.afterCr = false;
-      if (b === NUL) continue;
-      if (k === 'pager' || k === 'press-enter') {
-        // Any key continues, the LF of a CR LF included; Ctrl-C leaves [rec]. A CR that
-        // continues takes its LF with it, so CR LF stays one Enter [inferred].
-        this.afterCr = b === CR;
-        if (b === ETX) this.controlC();
-        else if (k === 'pager') this.nextPage();
-        else this.redraw(this.p.dialog.afterKey);
-        continue;
-      }
-      if (b === CR || (b === LF && !afterCr)) {
-        this.afterCr = b === CR;
-        this.enter();
-      } else if (b === LF) {
-        // The LF of a CR LF: already acted on.
-      } else if (b === ETX) {
-        if (k !== 'user' && k !== 'password') this.controlC();
-      } else if (b === ESC) {
-        if (k !== 'user' && k !== 'password') this.escape();
-      } else if (b === BS || b === DEL) {
-        if (this.typed.length > 0) {
-          this.typed = this.typed.slice(0, -1);
-          if (k !== 'password') this.write('\b \b');
-        }
-      } else if (b >= 0x20 && b < 0x7f) {
-        const max = k === 'user' || k === 'password' ? this.p.maxLogin : this.p.maxTyped;
-        if (this.typed.length >= max) continue;
-        this.typed += String.fromCharCode(b);
-        // Never echo a password.
-        if (k !== 'password') this.write(String.fromCharCode(b));
-      }
-    }
+    this.keys.feed(bytes);
   }
 
   end(): void {
@@ -158,20 +146,35 @@ export class ApcMenuSession implements ByteSession {
     this.terminal.close(reason);
   }
 
-  // --- lines and login ----------------------------------------------------
+  // --- keys, lines and login -----------------------------------------------
+
+  /**
+   * The keys that act at once: at the pager or "Press <ENTER>" every key
+   * (the LF of a CR LF included; a CR that continues takes its LF with it
+   * [inferred]), Ctrl-C leaving to the banner [rec]; in a menu or dialog,
+   * Ctrl-C and ESC. A closed or stalled card takes every key and does nothing.
+   */
+  private key(byte: number): boolean {
+    const k = this.state.kind;
+    if (k === 'closed' || k === 'stalled') return true;
+    if (k === 'pager' || k === 'press-enter') {
+      if (byte === ETX) this.controlC();
+      else if (k === 'pager') this.nextPage();
+      else this.redraw(this.p.dialog.afterKey);
+      return true;
+    }
+    if (k === 'login') return false;
+    if (byte === ETX) this.controlC();
+    else if (byte === ESC) this.escape();
+    else return false;
+    return true;
+  }
 
   /** A CR (or a lone LF) ends what was typed: a user name, a password, a menu choice, an answer. */
-  private enter(): void {
-    const line = this.typed;
-    this.typed = '';
+  private enter(line: string): void {
     switch (this.state.kind) {
-      case 'user':
-        this.state = { kind: 'password', user: line };
-        this.terminal.setSecret(true);
-        this.write(this.p.login.afterUser + this.p.login.password);
-        return;
-      case 'password':
-        return this.checkPassword(this.state.user, line);
+      case 'login':
+        return this.login.input(line);
       case 'menu':
         return this.choose(line.trim());
       case 'confirm':
@@ -181,30 +184,9 @@ export class ApcMenuSession implements ByteSession {
     }
   }
 
-  private checkPassword(name: string, password: string): void {
-    this.terminal.setSecret(false);
-    this.write(this.p.login.afterPassword);
-    const user = this.device.authenticate(name, password);
-    if (user) return this.grant(user.role);
-    // An empty user name is asked again, not counted [unverified].
-    if (name === '' && password === '') {
-      this.state = { kind: 'user' };
-      return this.write(this.p.login.user);
-    }
-    this.emit({ type: 'login-failed', origin: this.terminal.origin });
-    if (++this.tries >= this.p.login.maxTries) {
-      this.write(this.p.login.hangUp);
-      return this.close('too many wrong passwords');
-    }
-    this.state = { kind: 'user' };
-    this.write(this.p.login.rejected + this.p.login.user);
-  }
-
-  private grant(role: ApcRole): void {
+  private loggedIn(role: ApcRole): void {
     this.role = role;
     this.tree = this.p.tree(role);
-    this.emit({ type: 'login', origin: this.terminal.origin, mode: role === 'admin' ? 'admin' : 'user' });
-    if (this.device.faults.has('drop-after-login')) return this.close('fault: drop-after-login');
     this.state = { kind: 'menu' };
     this.home();
   }
@@ -239,13 +221,13 @@ export class ApcMenuSession implements ByteSession {
   }
 
   private controlC(): void {
-    this.typed = '';
+    this.keys.reset();
     this.state = { kind: 'menu' };
     this.home();
   }
 
   private escape(): void {
-    this.typed = '';
+    this.keys.reset();
     // From a dialog, ESC cancels it; elsewhere it climbs one level. The top menu redraws ("Main Menu").
     if (this.state.kind === 'menu' && this.stack.length > 1) this.stack.pop();
     this.state = { kind: 'menu' };

@@ -258,6 +258,7 @@ export const rackPduMenuV27: MenuPersonality = {
     rejected: EOL, // [unverified]
     maxTries: 3, // [unverified]
     hangUp: EOL,
+    emptyAsksAgain: true, // [unverified]
   },
   roleLabel: { admin: 'Administrator', device: 'Device Manager', outlet: 'Outlet User' },
   banner,

@@ -1,4 +1,5 @@
 import type { EmulatorEvent } from '../events.js';
+import { handOff } from '../login.js';
 import { realScheduler, type Scheduler } from '../model/scheduler.js';
 import type { LineSession, Terminal } from '../session.js';
 import type { IloDevice } from './ilo-device.js';
@@ -8,7 +9,9 @@ import { type SmashClpPersonality, type SmashStatus, smashClp } from './smash-cl
  * One SMASH CLP session (`</>hpiLO-> `), as fence_ilo_ssh and fence_ilo_mp
  * drive it over SSH. The SSH front-end has already checked the password, so
  * the session starts logged in: it reports the 'login', prints the banner and
- * the prompt, then answers one command per line. Every string comes from the
+ * the prompt (the hand-off in emulator/login.ts, as on every emulated
+ * terminal), then answers one command per line (lines from the front-end's
+ * line decoder, src/line-assembler.ts). Every string comes from the
  * personality (smash-clp.ts); this file holds only the grammar and what each
  * command does to the device.
  *
@@ -86,8 +89,13 @@ export class SmashSession implements LineSession {
   }
 
   start(): void {
-    this.emit({ type: 'login', origin: this.terminal.origin, mode: 'admin' });
-    if (this.device.faults.has('drop-after-login')) return this.close('fault: drop-after-login');
+    const host = {
+      terminal: this.terminal,
+      emit: this.emit,
+      dropAfterLogin: () => this.device.faults.has('drop-after-login'),
+      close: (reason: string) => this.close(reason),
+    };
+    if (!handOff(host, 'admin')) return;
     const id = this.device.identity;
     const server = this.server;
     const lines = this.p.banner({

@@ -1,14 +1,18 @@
 import type { EmulatorEvent } from '../events.js';
+import { LoginDialog, type LoginTexts } from '../login.js';
 import type { SwitchAction } from '../model/outlet-bank.js';
-import { NAME_MAX } from './personality.js';
+import type { LineSession, Terminal } from '../session.js';
+import { NAME_MAX, type WtiTexts } from './personality.js';
 import { resolvePlugList } from './plug-list.js';
 import { helpScreen, type MenuItem, menuScreen, statusScreen } from './screens.js';
-import type { LineSession, Terminal } from '../session.js';
 import type { Access, WtiDevice } from './wti-device.js';
 
 /**
  * One session on the WTI menu, whichever front-end carries it. It reads whole
- * lines, writes text, and knows nothing of sockets, serial lines or time.
+ * lines (the front-end's line decoder, src/line-assembler.ts, makes them),
+ * writes text, and knows nothing of sockets, serial lines or time. The
+ * password prompt is the shared login (emulator/login.ts) with the texts of
+ * `wtiLogin`.
  */
 export interface MenuSessionOptions {
   /** Wrong passwords before the unit hangs up [inferred: the real count is unknown]. */
@@ -18,7 +22,7 @@ export interface MenuSessionOptions {
 }
 
 type Mode =
-  | { kind: 'login'; tries: number }
+  | { kind: 'login' }
   | { kind: 'command' }
   | { kind: 'confirm'; then: () => void }
   | { kind: 'menu'; title: string; items: () => MenuItem[] }
@@ -48,6 +52,15 @@ const COMMANDS: Record<string, Command> = {
   X: { run: (s, args) => s.confirmThen(args, () => s.logout()) },
 };
 
+/**
+ * The WTI login as data: no user name, `Password: ` on a fresh line, and
+ * "Invalid password" after each wrong one, the last included.
+ */
+export function wtiLogin(text: WtiTexts, maxTries: number): LoginTexts {
+  const invalid = `${EOL}${text.invalidPassword}${EOL}`;
+  return { password: `${EOL}${text.passwordPrompt}`, rejected: invalid, hangUp: invalid, maxTries };
+}
+
 /** Run a setter and report success, for the menus' validate-then-apply items. */
 function applied(apply: () => void): true {
   apply();
@@ -61,22 +74,35 @@ function splitConfirmation(args: string): { rest: string; confirmed: boolean } {
 }
 
 export class WtiMenuSession implements LineSession {
-  private mode: Mode = { kind: 'login', tries: 0 };
+  private mode: Mode = { kind: 'login' };
   private access: Access | null = null;
   private readonly queue: string[] = [];
   private running = false;
   private closed = false;
-  private readonly maxLoginTries: number;
+  private readonly login: LoginDialog<Access>;
   private readonly maxQueuedLines: number;
 
   constructor(
     private readonly device: WtiDevice,
     private readonly terminal: Terminal,
-    private readonly emit: (e: EmulatorEvent) => void,
+    emit: (e: EmulatorEvent) => void,
     opts: MenuSessionOptions = {},
   ) {
-    this.maxLoginTries = opts.maxLoginTries ?? 3;
     this.maxQueuedLines = opts.maxQueuedLines ?? 64;
+    this.login = new LoginDialog(wtiLogin(device.personality.text, opts.maxLoginTries ?? 3), {
+      terminal,
+      emit,
+      write: (text) => this.write(text),
+      close: (reason) => this.hangUp(reason),
+      setSecret: (on) => terminal.setSecret(on),
+      verify: (_user, password) => device.authenticate(password),
+      mode: (access) => access.mode,
+      dropAfterLogin: () => device.faults.has('drop-after-login'),
+      loggedIn: (access) => {
+        this.access = access;
+        this.showStatus();
+      },
+    });
   }
 
   private get text() {
@@ -88,11 +114,8 @@ export class WtiMenuSession implements LineSession {
   }
 
   start(): void {
-    if (this.device.open) {
-      this.grant({ mode: 'admin' });
-      return;
-    }
-    this.askPassword();
+    if (this.device.open) return this.login.grant({ mode: 'admin' });
+    this.login.start();
   }
 
   /** A command is running: the prompt is held, typed lines wait. */
@@ -133,7 +156,7 @@ export class WtiMenuSession implements LineSession {
     const mode = this.mode;
     switch (mode.kind) {
       case 'login':
-        return this.checkPassword(line, mode.tries);
+        return this.login.input(line);
       case 'command':
         return this.command(line);
       case 'confirm':
@@ -145,39 +168,6 @@ export class WtiMenuSession implements LineSession {
       case 'menu-value':
         return this.menuValue(line, mode);
     }
-  }
-
-  // --- login -------------------------------------------------------------
-
-  private askPassword(): void {
-    this.terminal.setSecret(true);
-    this.write(`${EOL}${this.text.passwordPrompt}`);
-  }
-
-  private checkPassword(password: string, tries: number): void {
-    this.terminal.setSecret(false);
-    const access = this.device.authenticate(password);
-    if (access) return this.grant(access);
-    this.emit({ type: 'login-failed', origin: this.terminal.origin });
-    this.write(`${EOL}${this.text.invalidPassword}${EOL}`);
-    if (tries + 1 >= this.maxLoginTries) {
-      this.closed = true;
-      this.terminal.close('too many wrong passwords');
-      return;
-    }
-    this.mode = { kind: 'login', tries: tries + 1 };
-    this.askPassword();
-  }
-
-  private grant(access: Access): void {
-    this.access = access;
-    this.emit({ type: 'login', origin: this.terminal.origin, mode: access.mode });
-    if (this.device.faults.has('drop-after-login')) {
-      this.closed = true;
-      this.terminal.close('fault: drop-after-login');
-      return;
-    }
-    this.showStatus();
   }
 
   // --- commands ----------------------------------------------------------
@@ -259,8 +249,12 @@ export class WtiMenuSession implements LineSession {
   }
 
   logout(): void {
+    this.hangUp('logout');
+  }
+
+  private hangUp(reason: string): void {
     this.closed = true;
-    this.terminal.close('logout');
+    this.terminal.close(reason);
   }
 
   // --- /G and /P menus ---------------------------------------------------
@@ -329,7 +323,10 @@ export class WtiMenuSession implements LineSession {
         label: 'Plug Name',
         show: () => outlet.name ?? t.undefinedValue,
         // A "|" would split the /S table's Name column for every client that reads it.
-        set: (v) => v.length <= NAME_MAX && !v.includes('|') && applied(() => d.bank.configure(n, { name: v === '' ? null : v }, by)),
+        set: (v) =>
+          v.length <= NAME_MAX &&
+          !v.includes('|') &&
+          applied(() => d.bank.configure(n, { name: v === '' ? null : v }, by)),
       },
       {
         label: 'Plug Password',
