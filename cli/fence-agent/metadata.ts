@@ -6,7 +6,7 @@ import { ACTIONS, type AgentOption, type OptionEntry } from './options.js';
  * Legacy names appear twice, as fence-agents has them: once deprecated, once
  * as the new name that obsoletes it.
  */
-const escape = (s: string) =>
+const xml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 const LONGDESC =
@@ -22,18 +22,18 @@ function getopt(o: AgentOption, name: string): string {
 
 function content(o: AgentOption): string {
   const type = o.kind === 'secret' ? 'string' : o.kind;
-  const def = o.default === undefined ? '' : ` default="${escape(o.default)}"`;
+  const def = o.default === undefined ? '' : ` default="${xml(o.default)}"`;
   if (o.kind !== 'select') return `\t\t<content type="${type}"${def}  />`;
-  const options = (o.choices ?? []).map((c) => `\t\t\t<option value="${escape(c)}" />`).join('\n');
+  const options = (o.choices ?? []).map((c) => `\t\t\t<option value="${xml(c)}" />`).join('\n');
   return `\t\t<content type="select"${def}  >\n${options}\n\t\t</content>`;
 }
 
 function parameter(o: AgentOption, name: string, attrs: string, required: boolean): string {
   return [
     `\t<parameter name="${name}" unique="0" required="${required ? 1 : 0}"${attrs}>`,
-    `\t\t<getopt mixed="${escape(getopt(o, name))}" />`,
+    `\t\t<getopt mixed="${xml(getopt(o, name))}" />`,
     content(o),
-    `\t\t<shortdesc lang="en">${escape(o.help)}</shortdesc>`,
+    `\t\t<shortdesc lang="en">${xml(o.help)}</shortdesc>`,
     '\t</parameter>',
   ].join('\n');
 }
@@ -53,7 +53,7 @@ export function metadataXml(table: readonly OptionEntry[]): string {
   return [
     '<?xml version="1.0" ?>',
     '<resource-agent name="fence_fencekit" shortdesc="Fence agent for every fencekit driver (WTI, APC, HP iLO, Redfish)" >',
-    `<longdesc>${escape(LONGDESC)}</longdesc>`,
+    `<longdesc>${xml(LONGDESC)}</longdesc>`,
     '<vendor-url>https://github.com/fencekit/fencekit</vendor-url>',
     '<parameters>',
     ...params,

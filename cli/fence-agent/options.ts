@@ -43,7 +43,16 @@ export type AgentAction = (typeof ACTIONS)[number];
 
 export function commonOptions(drivers: readonly DriverRegistration[]): AgentOption[] {
   return [
-    { name: 'action', legacy: 'option', legacyInMetadata: false, short: 'o', kind: 'string', default: 'reboot', help: 'Fencing action', required: true },
+    {
+      name: 'action',
+      legacy: 'option',
+      legacyInMetadata: false,
+      short: 'o',
+      kind: 'string',
+      default: 'reboot',
+      help: 'Fencing action',
+      required: true,
+    },
     {
       name: 'driver',
       kind: 'select',
@@ -52,26 +61,74 @@ export function commonOptions(drivers: readonly DriverRegistration[]): AgentOpti
       help: `fencekit driver: ${drivers.map((d) => `${d.name} (${d.summary})`).join('; ')}`,
     },
     { name: 'ip', legacy: 'ipaddr', short: 'a', kind: 'string', help: 'IP address or hostname of fencing device' },
-    { name: 'ipport', short: 'u', kind: 'integer', help: "TCP/UDP port to use for connection with device (default: the driver's, e.g. 23 telnet, 22 ssh, 161 snmp, 443 TLS)" },
-    { name: 'serial_port', kind: 'string', help: 'Serial device of a WTI on a serial line, e.g. /dev/ttyS0 (instead of ip)' },
+    {
+      name: 'ipport',
+      short: 'u',
+      kind: 'integer',
+      help: "TCP/UDP port to use for connection with device (default: the driver's, e.g. 23 telnet, 22 ssh, 161 snmp, 443 TLS)",
+    },
+    {
+      name: 'serial_port',
+      kind: 'string',
+      help: 'Serial device of a WTI on a serial line, e.g. /dev/ttyS0 (instead of ip)',
+    },
     { name: 'baud', kind: 'integer', default: '9600', help: 'Baud rate of serial_port' },
     { name: 'username', legacy: 'login', short: 'l', kind: 'string', help: 'Login name' },
     { name: 'password', legacy: 'passwd', short: 'p', kind: 'secret', help: 'Login password or passphrase' },
-    { name: 'password_script', legacy: 'passwd_script', short: 'S', kind: 'string', help: 'Script to run to retrieve password' },
-    { name: 'plug', legacy: 'port', short: 'n', kind: 'string', help: 'Physical plug number on device, or a plug name (one server boards: may be left out)' },
+    {
+      name: 'password_script',
+      legacy: 'passwd_script',
+      short: 'S',
+      kind: 'string',
+      help: 'Script to run to retrieve password',
+    },
+    {
+      name: 'plug',
+      legacy: 'port',
+      short: 'n',
+      kind: 'string',
+      help: 'Physical plug number on device, or a plug name (one server boards: may be left out)',
+    },
     { name: 'plug_separator', kind: 'string', default: ',', help: 'Separator for several plugs in plug' },
     { name: 'separator', short: 'C', kind: 'string', default: ',', help: 'Separator for list and list-status output' },
-    { name: 'verbose', short: 'v', kind: 'boolean', help: 'Verbose mode: the exchange with the device on stderr, passwords masked' },
-    { name: 'debug_file', legacy: 'debug', short: 'D', kind: 'string', help: 'Write the exchange with the device to this file, passwords masked' },
+    {
+      name: 'verbose',
+      short: 'v',
+      kind: 'boolean',
+      help: 'Verbose mode: the exchange with the device on stderr, passwords masked',
+    },
+    {
+      name: 'debug_file',
+      legacy: 'debug',
+      short: 'D',
+      kind: 'string',
+      help: 'Write the exchange with the device to this file, passwords masked',
+    },
     { name: 'quiet', short: 'q', kind: 'boolean', help: 'Disable logging to stderr' },
     { name: 'delay', kind: 'second', default: '0', help: 'Wait X seconds before fencing is started (off and reboot)' },
     { name: 'login_timeout', kind: 'second', default: '5', help: 'Wait X seconds for the device to accept the login' },
     { name: 'power_timeout', kind: 'second', default: '20', help: 'Test X seconds for status change after ON/OFF' },
     { name: 'power_wait', kind: 'second', default: '0', help: 'Wait X seconds after issuing ON/OFF' },
     { name: 'shell_timeout', kind: 'second', default: '3', help: 'Wait X seconds for a command to complete' },
-    { name: 'retry_on', kind: 'integer', default: '1', help: 'Count of attempts to power on (and to retry a failed status)' },
-    { name: 'stonith_status_sleep', kind: 'second', default: '1', help: 'Accepted for compatibility; fencekit reads the state back as soon as it can', ignored: true },
-    { name: 'disable_timeout', kind: 'string', help: 'Accepted for compatibility; fencekit always keeps its timeouts, under Pacemaker too', ignored: true },
+    {
+      name: 'retry_on',
+      kind: 'integer',
+      default: '1',
+      help: 'Count of attempts to power on (and to retry a failed status)',
+    },
+    {
+      name: 'stonith_status_sleep',
+      kind: 'second',
+      default: '1',
+      help: 'Accepted for compatibility; fencekit reads the state back as soon as it can',
+      ignored: true,
+    },
+    {
+      name: 'disable_timeout',
+      kind: 'string',
+      help: 'Accepted for compatibility; fencekit always keeps its timeouts, under Pacemaker too',
+      ignored: true,
+    },
     { name: 'version', short: 'V', kind: 'boolean', help: 'Display version information and exit', listed: false },
     { name: 'help', short: 'h', kind: 'boolean', help: 'Display help and exit', listed: false },
   ];
@@ -86,7 +143,15 @@ export interface OptionEntry {
 
 function fromDriverOption(o: DriverOption): AgentOption {
   const kind: AgentKind =
-    o.kind === 'boolean' ? 'boolean' : o.kind === 'integer' ? 'integer' : o.kind === 'secret' ? 'secret' : o.kind === 'choice' ? 'select' : 'string';
+    o.kind === 'boolean'
+      ? 'boolean'
+      : o.kind === 'integer'
+        ? 'integer'
+        : o.kind === 'secret'
+          ? 'secret'
+          : o.kind === 'choice'
+            ? 'select'
+            : 'string';
   return { name: o.agentName, kind, help: o.help, default: o.default, choices: o.choices };
 }
 

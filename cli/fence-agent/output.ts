@@ -45,7 +45,8 @@ export function failureMessage(err: FencekitError, action: string): string {
 
 export const RESULT = {
   status: (on: boolean) => `Status: ${on ? 'ON' : 'OFF'}`,
-  switched: (state: 'on' | 'off', changed: boolean) => `Success: ${changed ? 'Powered' : 'Already'} ${state.toUpperCase()}`,
+  switched: (state: 'on' | 'off', changed: boolean) =>
+    `Success: ${changed ? 'Powered' : 'Already'} ${state.toUpperCase()}`,
   rebooted: 'Success: Rebooted',
 } as const;
 

@@ -75,7 +75,8 @@ export function parseArgv(argv: readonly string[], table: readonly OptionEntry[]
       const eq = arg.indexOf('=');
       const name = arg.slice(2, eq < 0 ? undefined : eq);
       const entry = lookup(table, name);
-      if (!entry || entry.option.legacy === name.replace(/-/g, '_')) throw new UsageError(`unrecognized option '--${name}'`);
+      if (!entry || entry.option.legacy === name.replace(/-/g, '_'))
+        throw new UsageError(`unrecognized option '--${name}'`);
       if (entry.option.kind === 'boolean') {
         if (eq >= 0) throw new UsageError(`option '--${name}' doesn't allow an argument`);
         set(entry, undefined);

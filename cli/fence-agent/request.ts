@@ -22,7 +22,7 @@ export interface AgentRequest {
 }
 
 export function actionOf(values: Map<string, string>): AgentAction {
-  const raw = values.get('action') ?? 'reboot';
+  const raw = (values.get('action') ?? 'reboot').toLowerCase();
   const action = raw === 'meta-data' ? 'metadata' : raw;
   if (!(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`Unrecognised action '${raw}'`);
   return action as AgentAction;
@@ -45,13 +45,16 @@ export function resolveRequest(
 ): AgentRequest {
   const action = actionOf(values);
   const driverName = values.get('driver');
-  if (driverName === undefined || driverName === '') throw new UsageError('You have to choose a driver (driver=wti, apc, …)');
+  if (driverName === undefined || driverName === '')
+    throw new UsageError('You have to choose a driver (driver=wti, apc, …)');
   const driver = findDriver(driverName);
 
   const host = values.get('ip') || undefined;
   const serial = values.get('serial_port') || undefined;
   if (serial !== undefined && !driver.transports.includes('serial')) {
-    throw new UsageError(`the ${driver.name} driver has no serial transport (serial_port is for ${driverName === 'wti' ? 'it' : 'wti'})`);
+    throw new UsageError(
+      `the ${driver.name} driver has no serial transport (serial_port is for ${driverName === 'wti' ? 'it' : 'wti'})`,
+    );
   }
   if (host === undefined && serial === undefined) throw new UsageError('You have to enter fence address');
   if (host !== undefined && serial !== undefined) throw new UsageError('give either ip or serial_port, not both');
@@ -73,7 +76,9 @@ export function resolveRequest(
     const entry = table.find((e) => e.option.name === name);
     if (entry?.driverOptions && !entry.driverOptions.some((d) => d.driver === driver.name)) {
       // Harmless, as fence-agents takes every common option for every agent; said so it is not a surprise.
-      warn(`${name} is ignored by the ${driver.name} driver (it is for ${entry.driverOptions.map((d) => d.driver).join(', ')})`);
+      warn(
+        `${name} is ignored by the ${driver.name} driver (it is for ${entry.driverOptions.map((d) => d.driver).join(', ')})`,
+      );
     }
   }
 
@@ -83,11 +88,18 @@ export function resolveRequest(
   const probe: DriverSettings = { host, serial, extra };
   const transport = driver.transportOf(probe);
   const port = values.has('ipport') ? integer(values, 'ipport', 0, 1) : driver.defaultPort[transport];
-  if (port !== undefined && !(Number.isInteger(port) && port < 65536)) throw new UsageError(`ipport '${values.get('ipport')}' is not a port number`);
+  if (port !== undefined && !(Number.isInteger(port) && port < 65536))
+    throw new UsageError(`ipport '${values.get('ipport')}' is not a port number`);
 
   const separator = values.get('plug_separator') || ',';
   const plugText = values.get('plug') ?? '';
-  let plugs = plugText === '' ? [] : plugText.split(separator).map((p) => p.trim()).filter((p) => p !== '');
+  let plugs =
+    plugText === ''
+      ? []
+      : plugText
+          .split(separator)
+          .map((p) => p.trim())
+          .filter((p) => p !== '');
   const needsPlug = action === 'on' || action === 'off' || action === 'reboot' || action === 'status';
   if (needsPlug && plugs.length === 0) {
     if (driver.singleServer) plugs = ['1'];

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { DRIVERS, findDriver } from '../drivers.js';
 import { FencekitError, UsageError } from '../../src/errors.js';
 import type { PlugTarget, PowerSwitch } from '../../src/power-switch.js';
 import { type Transcript, transcriptTo } from '../../src/transcript.js';
+import { DRIVERS, findDriver } from '../drivers.js';
 import { metadataXml } from './metadata.js';
 import { type AgentAction, optionTable } from './options.js';
 import { EXIT, failureMessage, listLine, logLine, RESULT } from './output.js';
@@ -30,7 +30,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function passwordFromScript(script: string): Promise<string> {
   const { execFileSync } = await import('node:child_process');
   try {
-    const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 });
+    const out = execFileSync('/bin/sh', ['-c', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 30_000,
+    });
     // fence-agents takes the first line the script prints.
     return out.split('\n')[0] ?? '';
   } catch (err) {
@@ -53,7 +57,12 @@ function debugSinks(values: Map<string, string>, io: AgentIo): { transcript?: Tr
     }
   }
   return {
-    transcript: writers.length === 0 ? undefined : transcriptTo((line) => writers.forEach((w) => w(line))),
+    transcript:
+      writers.length === 0
+        ? undefined
+        : transcriptTo((line) => {
+            for (const w of writers) w(line);
+          }),
     close: () => {
       if (fd !== undefined) fs.closeSync(fd);
     },
@@ -99,7 +108,8 @@ async function act(
     case 'list':
     case 'list-status': {
       const plugs = await sw.list();
-      for (const p of plugs) out(listLine(p.plug, p.name, req.separator, action === 'list-status' ? p.state : undefined));
+      for (const p of plugs)
+        out(listLine(p.plug, p.name, req.separator, action === 'list-status' ? p.state : undefined));
       return EXIT.ok;
     }
     case 'monitor':
@@ -157,7 +167,10 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     if (action === 'validate-all') return EXIT.ok;
     sinks = debugSinks(values, io);
     req.settings.transcript = sinks.transcript;
-    sinks.transcript?.('note', `fence_fencekit: driver ${req.driver.name}, action ${action}${req.plugs.length ? `, plug ${req.plugs.join(',')}` : ''}`);
+    sinks.transcript?.(
+      'note',
+      `fence_fencekit: driver ${req.driver.name}, action ${action}${req.plugs.length ? `, plug ${req.plugs.join(',')}` : ''}`,
+    );
     if ((action === 'off' || action === 'reboot') && req.delayMs > 0) await sleep(req.delayMs);
     sw = await req.driver.create(req.settings);
     const target: PlugTarget = req.plugs.length === 1 ? (req.plugs[0] as string) : req.plugs;
