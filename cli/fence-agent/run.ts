@@ -3,12 +3,10 @@ import { FencekitError, UsageError } from '../../src/errors.js';
 import type { PlugTarget, PowerSwitch } from '../../src/power-switch.js';
 import { type Transcript, transcriptTo } from '../../src/transcript.js';
 import { DRIVERS, findDriver } from '../drivers.js';
-import { metadataXml } from './metadata.js';
 import { type AgentAction, optionTable } from './options.js';
 import { EXIT, failureMessage, listLine, logLine, RESULT } from './output.js';
 import { type ParsedOptions, parseArgv, parseStdin } from './parse.js';
 import { actionOf, resolveRequest } from './request.js';
-import { usageText } from './usage.js';
 
 /**
  * `fence_fencekit`: one run of the fence-agents contract. Options from argv
@@ -140,6 +138,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
   };
 
   if (values.has('help')) {
+    const { usageText } = await import('./usage.js');
     io.stdout(usageText(table));
     return EXIT.ok;
   }
@@ -154,6 +153,8 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     return fail(`Failed: ${(err as Error).message}`, true);
   }
   if (action === 'metadata') {
+    // Loaded only here: a fencing run should not pay for the XML.
+    const { metadataXml } = await import('./metadata.js');
     io.stdout(metadataXml(table));
     return EXIT.ok;
   }
