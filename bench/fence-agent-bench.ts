@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       argv: [FENCE_WTI, '-a', HOST, '-u', String(port), '-p', PASSWORD, '-n', '1', '-o', 'status'],
     },
   };
-  const samples: Record<string, number[]> = {};
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   const failed = new Set<string>();
   try {
     for (let i = -1; i < RUNS; i++) {
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
         try {
           const ms = await timed(c.argv, c.input);
           // Round -1 warms the page cache and the emulator; it is not counted.
-          if (i >= 0) (samples[label] ??= []).push(ms);
+          if (i >= 0) samples[label]?.push(ms);
         } catch (err) {
           failed.add(label);
           process.stderr.write(`${label}: failed, left out: ${(err as Error).message.split('\n')[0]}\n`);
