@@ -128,7 +128,7 @@ describe.skipIf(!available)('what fence_fencekit adds to fence_wti', () => {
 
   it('a stuck relay is a failure, never "done"', async () => {
     wti.emulator.device.faults.add('stuck-relay');
-    const r = await agent(options('plug=5\naction=off\npower_timeout=2\n'));
+    const r = await agent(options('plug=5\naction=off\npower_timeout=2\nlogin_timeout=2\nshell_timeout=1\n'));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('Failed: Timed out waiting to power OFF');
