@@ -15,10 +15,18 @@ const insecure: DriverOption = {
   kind: 'boolean',
   help: 'Accept any TLS certificate or SSH host key (tests and labs only)',
 };
+const sshInsecure: DriverOption = {
+  key: 'insecure',
+  flag: 'insecure',
+  agentName: 'ssh_insecure',
+  kind: 'boolean',
+  help: 'Accept any SSH host key (tests and labs only)',
+  transports: ['ssh'],
+};
 const hostKey: DriverOption = {
   key: 'hostKey',
   flag: 'host-key',
-  agentName: 'ssh_host_key',
+  agentName: 'host_key',
   valueName: '<fingerprint>',
   kind: 'string',
   help: "The device's SSH host key fingerprint (SHA256:…)",
@@ -27,7 +35,7 @@ const hostKey: DriverOption = {
 const ca: DriverOption = {
   key: 'ca',
   flag: 'ca',
-  agentName: 'ssl_ca_file',
+  agentName: 'ssl_ca',
   valueName: '<file>',
   kind: 'file',
   help: "Trust this PEM certificate for the board's TLS",
@@ -93,7 +101,7 @@ const apc: DriverRegistration = {
     {
       key: 'mode',
       flag: 'mode',
-      agentName: 'apc_mode',
+      agentName: 'mode',
       valueName: '<mode>',
       kind: 'choice',
       choices: ['auto', 'menu', 'cli'],
@@ -101,7 +109,7 @@ const apc: DriverRegistration = {
       help: 'Menu or apc> command line (auto: from the banner)',
     },
     hostKey,
-    { ...insecure, transports: ['ssh'] },
+    sshInsecure,
   ],
   examples: [],
   transportOf: (s) => (s.extra.ssh ? 'ssh' : 'telnet'),
@@ -191,7 +199,7 @@ const apcSnmp: DriverRegistration = {
       help: 'SNMP v3 privacy protocol',
     },
     {
-      key: 'snmpPrivPasswd',
+      key: 'snmpPrivPassword',
       flag: 'snmp-priv-passwd',
       agentName: 'snmp_priv_passwd',
       valueName: '<pass>',
@@ -209,8 +217,8 @@ const apcSnmp: DriverRegistration = {
     const level = str(s, 'snmpSecLevel');
     const auth = level === 'noAuthNoPriv' ? undefined : s.password;
     const priv =
-      level === 'authPriv' || (level === undefined && str(s, 'snmpPrivPasswd') !== undefined)
-        ? (str(s, 'snmpPrivPasswd') ?? s.password)
+      level === 'authPriv' || (level === undefined && str(s, 'snmpPrivPassword') !== undefined)
+        ? (str(s, 'snmpPrivPassword') ?? s.password)
         : undefined;
     const { createApcSnmpSwitch } = await import('../drivers/apc/index.js');
     return createApcSnmpSwitch({
@@ -282,7 +290,7 @@ const iloSsh: DriverRegistration = {
   defaultPort: { ssh: 22 },
   singleServer: true,
   username: { required: true, default: 'Administrator' },
-  options: [hostKey, { ...insecure, transports: ['ssh'] }],
+  options: [hostKey, sshInsecure],
   examples: [],
   transportOf: () => 'ssh',
   async create(s) {
