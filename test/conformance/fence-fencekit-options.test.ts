@@ -67,7 +67,7 @@ describe('fence_fencekit options', () => {
       snmpVersion: '3',
       snmpAuthProt: 'SHA',
       snmpPrivProt: 'AES',
-      snmpPrivPasswd: 'q',
+      snmpPrivPassword: 'q',
     });
     expect(req.plugs).toEqual(['3']);
   });

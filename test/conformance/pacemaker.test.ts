@@ -120,7 +120,7 @@ describe.skipIf(!available)('Pacemaker fences through fence_fencekit', () => {
       ipport: String(apc.ssh?.address.port),
       username: 'apc',
       password: 'apc',
-      ssh_host_key: apc.ssh?.hostKeyFingerprint ?? '',
+      host_key: apc.ssh?.hostKeyFingerprint ?? '',
       pcmk_host_map: 'apcnode:2',
     });
     await cluster.addDevice('apc-snmp3', 'fence_fencekit', {
@@ -142,7 +142,7 @@ describe.skipIf(!available)('Pacemaker fences through fence_fencekit', () => {
       ipport: String(ilo.https?.address.port),
       username: 'admin',
       password: 'pw',
-      ssl_ca_file: caFile,
+      ssl_ca: caFile,
       pcmk_host_map: 'ilonode:1',
     });
     await cluster.addDevice('redfish', 'fence_fencekit', {
