@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { FencekitError, UsageError } from '../src/errors.js';
+import { FencekitError } from '../src/errors.js';
 
 /**
  * `fencekit`: one entry point, each subcommand loaded only when it runs, so
@@ -55,10 +55,7 @@ program
   .description('Switch or read plugs: on, off, reboot, status (plug numbers or names), list')
   .argument('<action>', 'on | off | reboot | status | list')
   .argument('[plugs...]', 'plug numbers or names; a name held by several plugs selects them all (iLO: none needed)')
-  .requiredOption(
-    '--driver <driver>',
-    'wti, apc (menu or apc> CLI over telnet/SSH), apc-snmp, ilo (RIBCL), ilo-ssh (SMASH CLP), redfish',
-  )
+  .requiredOption('--driver <driver>', 'wti, apc (menu or apc> CLI over telnet/SSH), apc-snmp, ilo (RIBCL), ilo-ssh (SMASH CLP), redfish')
   .option('--host <host>', 'device address (telnet)')
   .option('--port <port>', 'telnet port (default 23)')
   .option('--serial <path>', 'serial device instead of telnet, e.g. /dev/ttyS0')
@@ -88,10 +85,8 @@ program
   .argument('<what>', 'install | uninstall')
   .option('--dir <dir>', "Pacemaker's fence agent directory (default: /usr/sbin)")
   .action(async (what: string, flags) => {
-    const { installAgent, uninstallAgent } = await import('./fence-agent/install.js');
-    if (what !== 'install' && what !== 'uninstall')
-      throw new UsageError(`unknown agent command '${what}' (install or uninstall)`);
-    (what === 'install' ? installAgent : uninstallAgent)(flags, (line) => process.stdout.write(`${line}\n`));
+    const { runAgentCommand } = await import('./fence-agent/install.js');
+    runAgentCommand(what, flags, (line) => process.stdout.write(`${line}\n`));
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -54,3 +54,10 @@ export function uninstallAgent(flags: InstallFlags, out: (line: string) => void)
   fs.rmSync(file);
   out(`removed ${file}`);
 }
+
+/** `fencekit agent <what>`. */
+export function runAgentCommand(what: string, flags: InstallFlags, out: (line: string) => void): void {
+  if (what === 'install') installAgent(flags, out);
+  else if (what === 'uninstall') uninstallAgent(flags, out);
+  else throw new UsageError(`unknown agent command '${what}' (install or uninstall)`);
+}
