@@ -97,6 +97,10 @@ async function stopByPid(child: ChildProcess | undefined, graceMs: number): Prom
 }
 
 export async function startCluster(): Promise<Cluster> {
+  // A cluster this test did not start (a distribution's service) is not ours to stop: say so.
+  if ((await run('/usr/sbin/corosync-cmapctl', ['totem.cluster_name'])).code === 0) {
+    throw new Error('a Corosync is already running on this machine: stop it first (systemctl stop pacemaker corosync)');
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fencekit-pacemaker-'));
   fs.chmodSync(dir, 0o755);
   const conf = path.join(dir, 'corosync.conf');
@@ -108,6 +112,7 @@ export async function startCluster(): Promise<Cluster> {
   // Keep the machine's CIB aside, so the test starts from an empty one and gives it back.
   const saved = path.join(dir, 'cib-saved');
   fs.mkdirSync(saved);
+  fs.mkdirSync(CIB_DIR, { recursive: true });
   for (const f of fs.readdirSync(CIB_DIR)) fs.renameSync(path.join(CIB_DIR, f), path.join(saved, f));
 
   let log = '';
@@ -149,7 +154,14 @@ export async function startCluster(): Promise<Cluster> {
   try {
     corosync = spawn(COROSYNC, ['-f', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     keep(corosync, 'corosync');
-    await waitFor('corosync', async () => (await run('/usr/sbin/corosync-cmapctl', ['totem.cluster_name'])).code === 0);
+    const alive = (child: ChildProcess | undefined, name: string) => {
+      if (!child || child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`${name} exited; it said:\n${daemonLog()}`);
+    };
+    await waitFor('corosync', async () => {
+      alive(corosync, 'corosync');
+      return (await run('/usr/sbin/corosync-cmapctl', ['totem.cluster_name'])).code === 0;
+    });
     pacemakerd = spawn(PACEMAKERD, [], {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -159,7 +171,10 @@ export async function startCluster(): Promise<Cluster> {
     // A DC is elected about 20 s after pacemakerd starts.
     await waitFor(
       'a DC',
-      async () => /Current DC: node1/.test((await run('/usr/sbin/crm_mon', ['-1'], { timeoutMs: 10_000 })).stdout),
+      async () => {
+        alive(pacemakerd, 'pacemakerd');
+        return /Current DC: node1/.test((await run('/usr/sbin/crm_mon', ['-1'], { timeoutMs: 10_000 })).stdout);
+      },
       120_000,
     );
     await run('/usr/sbin/crm_attribute', ['-t', 'crm_config', '-n', 'stonith-enabled', '-v', 'true']);
