@@ -90,6 +90,16 @@ power
     process.exitCode = await runPower(action, plugs, flags);
   });
 
+program
+  .command('agent')
+  .description("Install fence_fencekit where Pacemaker's fencer finds agents, or remove it")
+  .argument('<what>', 'install | uninstall')
+  .option('--dir <dir>', "Pacemaker's fence agent directory (default: /usr/sbin)")
+  .action(async (what: string, flags) => {
+    const { runAgentCommand } = await import('./fence-agent/install.js');
+    runAgentCommand(what, flags, (line) => process.stdout.write(`${line}\n`));
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Commander has printed its message (or the help, or the version) already.
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
