@@ -8,6 +8,9 @@ import { DRIVERS, findDriver } from '../../cli/drivers.js';
 import type { DriverRegistration, DriverSettings } from '../../src/driver-registration.js';
 import { UsageError } from '../../src/errors.js';
 import { FENCEKIT } from '../helpers/cli.js';
+
+const FENCE_FENCEKIT = path.join(path.dirname(FENCEKIT), 'fence_fencekit.js');
+
 import { run } from '../helpers/run.js';
 
 /**
@@ -62,6 +65,23 @@ const CONSUMERS: { name: string; names(): Promise<string[]> }[] = [
   {
     name: 'findDriver',
     names: async () => NAMES.map((n) => findDriver(n).name),
+  },
+  {
+    name: 'fence_fencekit metadata, the driver parameter',
+    names: async () => {
+      const r = await run(process.execPath, [FENCE_FENCEKIT], { input: 'action=metadata\n' });
+      const block = r.stdout.split('<parameter name="driver"')[1]?.split('</parameter>')[0] ?? '';
+      return [...block.matchAll(/<option value="([^"]+)" \/>/g)].map((m) => m[1] as string);
+    },
+  },
+  {
+    name: 'fence_fencekit --help, --driver',
+    names: async () => {
+      const r = await run(process.execPath, [FENCE_FENCEKIT, '--help']);
+      const line = r.stdout.split('\n').find((l) => /--driver/.test(l)) ?? '';
+      // "fencekit driver: wti (…); apc (…); …": the word before each description.
+      return (line.split('fencekit driver: ')[1] ?? '').split('); ').map((entry) => entry.split(' ')[0] as string);
+    },
   },
 ];
 
