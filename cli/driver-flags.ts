@@ -36,6 +36,8 @@ export interface PowerFlags {
   timeout?: string;
   json?: boolean;
   verbose?: boolean;
+  quiet?: boolean;
+  progress?: boolean;
   [attribute: string]: string | boolean | undefined;
 }
 

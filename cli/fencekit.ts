@@ -84,6 +84,8 @@ power
   .option('--timeout <seconds>', 'budget for the whole operation (default 60)')
   .option('--json', 'print one JSON object for scripts')
   .option('-v, --verbose', 'print every byte exchanged on stderr (passwords masked)')
+  .option('-q, --quiet', 'print no progress on stderr (default: progress on a terminal, for operations over 1 s)')
+  .option('--progress', 'print progress on stderr from the start, terminal or not')
   .addHelpText('after', () => powerHelpAfter())
   .action(async (action: string, plugs: string[], flags) => {
     const { runPower } = await import('./power.js');

@@ -1,9 +1,10 @@
-import { FencekitError, UsageError } from '../src/errors.js';
+import { AbortedError, FencekitError, UsageError } from '../src/errors.js';
 import type { PlugInfo, PlugResult } from '../src/power-switch.js';
 import { transcriptTo } from '../src/transcript.js';
 import { type PowerFlags, settingsFromFlags } from './driver-flags.js';
 import { findDriver } from './drivers.js';
 import { EXIT, EXIT_BY_CODE } from './exit-codes.js';
+import { progressPrinter } from './progress-printer.js';
 
 /**
  * `fencekit power <action> [plug…]` over the driver registry: it knows no
@@ -39,6 +40,12 @@ export async function runPower(action: string, plugArgs: string[], flags: PowerF
   const started = Date.now();
   let plugs = plugArgs;
   const report = (body: object) => process.stdout.write(`${JSON.stringify(body)}\n`);
+  // Ctrl-C or a service manager's TERM aborts the operation cleanly: the session is
+  // closed, the JSON object (if asked for) says EABORTED, and the exit status is its code.
+  // A second signal finds no handler and ends the process at once.
+  const abort = new AbortController();
+  let printer: ReturnType<typeof progressPrinter> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => abort.abort(new AbortedError(`interrupted by ${signal}`));
   try {
     if (!(ACTIONS as readonly string[]).includes(action)) {
       throw new UsageError(`unknown action '${action}' (one of ${ACTIONS.join(', ')})`);
@@ -51,25 +58,47 @@ export async function runPower(action: string, plugArgs: string[], flags: PowerF
     }
     const settings = settingsFromFlags(driver, flags);
     if (flags.verbose) settings.transcript = transcriptTo((line) => process.stderr.write(`${line}\n`));
+    // Progress on stderr: on a terminal by default, always with --progress, never with --quiet
+    // (nor with --verbose, whose transcript already says everything).
+    if (!flags.quiet && !flags.verbose && (flags.progress || process.stderr.isTTY)) {
+      printer = progressPrinter({
+        write: (line) => process.stderr.write(`${line}\n`),
+        immediate: flags.progress === true,
+      });
+      settings.progress = printer.listener;
+    }
     const sw = await driver.create(settings);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     try {
       const target = plugs.length === 1 ? (plugs[0] as string) : plugs;
-      const results = a === 'list' ? await sw.list() : await sw[a](target);
+      const opts = { signal: abort.signal };
+      const results = a === 'list' ? await sw.list(opts) : await sw[a](target, opts);
       if (flags.json) report({ ok: true, action: a, ms: Date.now() - started, plugs: results });
       else process.stdout.write(`${human(a, results)}\n`);
       // As fence agents do: status is "on" if any of the plugs is on.
       return a === 'status' && !results.some((r) => r.state === 'on') ? EXIT.statusOff : EXIT.ok;
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       await sw.close();
     }
   } catch (err) {
     const e = err instanceof FencekitError ? err : null;
     const code = e ? e.code : 'EFAILED';
-    const message = err instanceof Error ? err.message : String(err);
+    const reason: unknown = abort.signal.reason;
+    const message =
+      code === 'EABORTED' && reason instanceof Error
+        ? reason.message
+        : err instanceof Error
+          ? err.message
+          : String(err);
     if (flags.json) report({ ok: false, action, ms: Date.now() - started, error: { code, message } });
     // A usage error is about the command line, not the action: one line, as commander's own.
     if (code === 'EUSAGE') process.stderr.write(`fencekit: ${message}\n`);
     else process.stderr.write(`fencekit: ${action}: ${message}${e ? ` [${code}]` : ''}\n`);
     return e ? EXIT_BY_CODE[e.code] : EXIT.failed;
+  } finally {
+    printer?.stop();
   }
 }
