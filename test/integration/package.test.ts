@@ -152,8 +152,8 @@ describe('the published package', () => {
     }
   });
 
-  it('fencekit/wti loads no SSH, SNMP, XML or serial library, and its errors are the core’s', async () => {
-    // A resolve hook sees every module the program imports, CommonJS dependencies included.
+  it('fencekit/wti and fencekit/core load no SSH, SNMP, XML or serial library until one is used', async () => {
+    // A resolve hook sees every module a program imports, CommonJS dependencies included.
     fs.writeFileSync(
       path.join(project, 'hooks.mjs'),
       `import { writeSync } from 'node:fs';
@@ -168,27 +168,38 @@ export async function resolve(specifier, context, next) {
       path.join(project, 'register.mjs'),
       `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`,
     );
-    const { stdout, stderr } = await sh(
+    const heavy = ['ssh2', 'net-snmp', 'fast-xml-parser', 'serialport', '@peculiar/x509'];
+    for (const [entry, own] of [
+      ['wti', 'dist/drivers/wti/wti-switch.js'],
+      ['core', 'dist/src/transport/ssh.js'],
+    ]) {
+      const { stderr } = await sh(
+        process.execPath,
+        ['--import', './register.mjs', '--input-type=module', '-e', `await import('${manifest.name}/${entry}')`],
+        project,
+      );
+      expect(stderr, entry).toContain(`/node_modules/${manifest.name}/${own}`);
+      expect(
+        heavy.filter((dep) => stderr.includes(`/node_modules/${dep}/`)),
+        entry,
+      ).toEqual([]);
+    }
+  });
+
+  it('gives the same error classes through every entry, so instanceof holds', async () => {
+    const { stdout } = await sh(
       process.execPath,
       [
-        '--import',
-        './register.mjs',
         '--input-type=module',
         '-e',
         `const wti = await import('${manifest.name}/wti');
          const core = await import('${manifest.name}/core');
-         console.log(new wti.AuthError() instanceof core.FencekitError && wti.AuthError === core.AuthError);`,
+         const all = await import('${manifest.name}');
+         console.log(new wti.AuthError() instanceof core.FencekitError && wti.BusyError === all.BusyError);`,
       ],
       project,
     );
     expect(stdout.trim()).toBe('true');
-    // Everything resolved before fencekit/core was asked for belongs to fencekit/wti.
-    const wtiPart = stderr.split(`/${manifest.name}/dist/src/index.js`)[0] as string;
-    const heavy = ['ssh2', 'net-snmp', 'fast-xml-parser', 'serialport', '@peculiar/x509'].filter((dep) =>
-      wtiPart.includes(`/node_modules/${dep}/`),
-    );
-    expect(heavy).toEqual([]);
-    expect(wtiPart).toContain(`/${manifest.name}/dist/drivers/wti/wti-switch.js`);
   });
 
   it('runs every bin in package.json from the install, each printing its help', async () => {
