@@ -47,7 +47,7 @@ function serverWrites(spy: ReturnType<typeof spyOnWrites>, c: RawClient, clientP
 function bytesArrive(c: RawClient, bytes: Uint8Array, timeoutMs = 3000): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = () => {
-      if (!c.bytes.includes(bytes)) return;
+      if (!c.bytes.includes(Buffer.from(bytes))) return;
       clearTimeout(timer);
       c.socket.off('data', check);
       resolve();
