@@ -103,13 +103,15 @@ export class TelnetFrontend {
       idleTimeoutSeconds: this.opts.idleTimeoutSeconds,
     });
 
-    socket.on('data', (chunk) => telnet.codec.feed(chunk));
+    socket.on('data', (chunk) => out.batch(() => telnet.codec.feed(chunk)));
     socket.on('close', () => {
       this.sockets.delete(socket);
       channel.end();
       release('disconnected');
     });
-    telnet.start();
-    channel.open();
+    out.batch(() => {
+      telnet.start();
+      channel.open();
+    });
   }
 }
