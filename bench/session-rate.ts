@@ -80,6 +80,24 @@ async function client(host: string, port: number, count: number, until: number):
   return done;
 }
 
+/** Sessions by one client per target at once, after a warm-up: the JIT and first connections are not measured. */
+export async function rateAgainst(
+  targets: { host: string; port: number }[],
+  sessionsPerUnit: number,
+  maxMs: number,
+): Promise<RateResult> {
+  await Promise.all(targets.map((t) => client(t.host, t.port, 200, performance.now() + 2000)));
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const until = started + maxMs;
+  const counts = await Promise.all(targets.map((t) => client(t.host, t.port, sessionsPerUnit, until)));
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const sessions = counts.reduce((a, b) => a + b, 0);
+  const cpuMsPerSession = (used.user + used.system) / 1000 / sessions;
+  return { units: targets.length, sessions, seconds, perSecond: sessions / seconds, cpuMsPerSession };
+}
+
 /** `units` emulated IPS-800s in this process, on consecutive loopback addresses from `firstHost`. */
 export async function sessionRate(opts: {
   units: number;
@@ -108,17 +126,7 @@ export async function sessionRate(opts: {
       host: e.telnet?.address.address as string,
       port: e.telnet?.address.port as number,
     }));
-    // Warm-up: the JIT and the first connection's set-up are not what is measured.
-    await Promise.all(targets.map((t) => client(t.host, t.port, 200, performance.now() + 2000)));
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    const until = started + opts.maxMs;
-    const counts = await Promise.all(targets.map((t) => client(t.host, t.port, opts.sessionsPerUnit, until)));
-    const seconds = (performance.now() - started) / 1000;
-    const used = process.cpuUsage(cpu);
-    const sessions = counts.reduce((a, b) => a + b, 0);
-    const cpuMsPerSession = (used.user + used.system) / 1000 / sessions;
-    return { units: opts.units, sessions, seconds, perSecond: sessions / seconds, cpuMsPerSession };
+    return await rateAgainst(targets, opts.sessionsPerUnit, opts.maxMs);
   } finally {
     await Promise.all(emulators.map((e) => e.stop()));
   }
