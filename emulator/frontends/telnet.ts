@@ -4,11 +4,13 @@ import type { EmulatorEvent } from '../events.js';
 import type { SessionFactory } from '../session.js';
 import { LineChannel } from './line-channel.js';
 import { SessionLimit } from './session-limit.js';
+import { TurnWriter } from './turn-writer.js';
 
 /**
  * The telnet front-end: character-mode negotiation, echo, and the unit's
  * single-session lock. While the unit's `limit` is reached, a new connection is
- * accepted and closed at once, as the WTI manual describes a busy unit.
+ * accepted and closed at once, as the WTI manual describes a busy unit. What a
+ * session writes in one turn of the event loop leaves in one socket write.
  */
 export interface TelnetFrontendOptions {
   host: string;
@@ -74,15 +76,11 @@ export class TelnetFrontend {
       this.limit.release();
       this.opts.emit({ type: 'logout', origin, reason });
     };
-    const maxPending = this.opts.maxPendingOutput ?? 1 << 20;
-    const send = (bytes: Uint8Array) => {
-      if (socket.destroyed || !socket.writable) return;
-      socket.write(bytes);
-      if (socket.writableLength > maxPending) {
-        release('peer stopped reading');
-        socket.destroy();
-      }
-    };
+    const out = new TurnWriter(socket, this.opts.maxPendingOutput ?? 1 << 20, () => {
+      release('peer stopped reading');
+      socket.destroy();
+    });
+    const send = (bytes: Uint8Array) => out.write(bytes);
 
     const telnet = new TelnetServerSide({
       send,
@@ -98,19 +96,22 @@ export class TelnetFrontend {
         // Free the lock before the socket finishes closing: a client that logs out
         // and reconnects at once must not find its own old session in the way.
         release(reason);
+        out.flush();
         socket.end();
       },
       makeSession: this.opts.makeSession,
       idleTimeoutSeconds: this.opts.idleTimeoutSeconds,
     });
 
-    socket.on('data', (chunk) => telnet.codec.feed(chunk));
+    socket.on('data', (chunk) => out.batch(() => telnet.codec.feed(chunk)));
     socket.on('close', () => {
       this.sockets.delete(socket);
       channel.end();
       release('disconnected');
     });
-    telnet.start();
-    channel.open();
+    out.batch(() => {
+      telnet.start();
+      channel.open();
+    });
   }
 }

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConnectConfig } from 'ssh2';
-import ssh2 from 'ssh2';
 import { AbortedError, AuthError, ConnectionError, TimeoutError, UsageError } from '../errors.js';
 import { type ByteStream, type ByteStreamHandlers, StreamInbox } from './byte-stream.js';
-
-const { Client } = ssh2;
 
 /**
  * An SSH shell as a byte stream: password (or keyboard-interactive)
@@ -50,7 +47,17 @@ function normaliseFingerprint(text: string): string {
     .replace(/=+$/, '')}`;
 }
 
-export function connectSsh(opts: SshConnectOptions): Promise<ByteStream> {
+/**
+ * ssh2 is loaded on the first SSH connection, not with this module: the core and
+ * the telnet-only drivers (`fencekit/wti`) re-export this file, and a WTI user
+ * should not pay for loading an SSH stack at start-up.
+ */
+async function loadClient(): Promise<typeof import('ssh2').Client> {
+  return (await import('ssh2')).default.Client;
+}
+
+export async function connectSsh(opts: SshConnectOptions): Promise<ByteStream> {
+  const Client = await loadClient();
   return new Promise((resolve, reject) => {
     const description = `ssh ${opts.host}:${opts.port}`;
     if (opts.signal?.aborted) {

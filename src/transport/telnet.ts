@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { ConnectionError, TimeoutError } from '../errors.js';
 import { TelnetClientSide } from '../telnet/client-side.js';
 import { type ByteStream, type ByteStreamHandlers, StreamInbox } from './byte-stream.js';
@@ -11,10 +10,13 @@ export interface TelnetConnectOptions {
   signal?: AbortSignal;
 }
 
-export function connectTelnet(opts: TelnetConnectOptions): Promise<ByteStream> {
+export async function connectTelnet(opts: TelnetConnectOptions): Promise<ByteStream> {
+  // node:net is loaded on the first connection, not with the module: it is most of
+  // what importing `fencekit/wti` would otherwise cost a program that starts up to fence.
+  const { connect } = await import('node:net');
   return new Promise((resolve, reject) => {
     const description = `telnet ${opts.host}:${opts.port}`;
-    const socket = net.connect({ host: opts.host, port: opts.port });
+    const socket = connect({ host: opts.host, port: opts.port });
     const inbox = new StreamInbox();
     const telnet = new TelnetClientSide({
       send: (bytes) => {
@@ -40,6 +42,8 @@ export function connectTelnet(opts: TelnetConnectOptions): Promise<ByteStream> {
       opts.signal?.removeEventListener('abort', onAbort);
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // A signal that fired before we got here sends no event.
+    if (opts.signal?.aborted) onAbort();
     socket.setNoDelay(true);
     socket.on('data', (chunk) => telnet.codec.feed(chunk));
     socket.on('error', (err) => {
