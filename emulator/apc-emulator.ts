@@ -1,9 +1,8 @@
-
-import { ApcDevice, type ApcSnapshot, type ApcModel, APC_FAULTS, type ApcFault } from './apc/apc-device.js';
+import { APC_FAULTS, ApcDevice, type ApcFault, type ApcModel, type ApcSnapshot } from './apc/apc-device.js';
 import type { CardClock } from './apc/clock.js';
 import { createApcSession } from './apc/sessions.js';
 import { ApcSnmpAgent } from './apc/snmp-agent.js';
-import { ConfigError, type EmulatorConfig, parseHostPort, type PlugConfig } from './config.js';
+import { ConfigError, type EmulatorConfig, type PlugConfig, parseHostPort } from './config.js';
 import { EventBus } from './events.js';
 import { SessionLimit } from './frontends/session-limit.js';
 import { SshFrontend } from './frontends/ssh.js';
@@ -76,6 +75,10 @@ export class ApcEmulator {
     const idleTimeoutSeconds = () => overrides?.idleTimeout ?? config.idleTimeout ?? 300;
     // The banner's Up Time counts from this card's start.
     const clock: CardClock = { now: () => new Date(), startedAt: new Date() };
+    const telnetClientGreeting = overrides?.telnetClientGreeting ?? config.telnetClientGreeting ?? false;
+    if (telnetClientGreeting && config.model !== 'apc-masterswitch') {
+      throw new ConfigError(`telnetClientGreeting is for the AP9211 (apc-masterswitch) only, not ${config.model}`);
+    }
     if (config.listen) {
       const { host, port } = parseHostPort(config.listen, 'listen');
       this.telnet = new TelnetFrontend({
@@ -84,7 +87,7 @@ export class ApcEmulator {
         emit,
         idleTimeoutSeconds,
         limit: this.limit,
-        makeSession: (terminal) => createApcSession(d, terminal, emit, { login: true, clock }),
+        makeSession: (terminal) => createApcSession(d, terminal, emit, { login: true, clock, telnetClientGreeting }),
       });
       await this.telnet.listen();
     }

@@ -1,7 +1,7 @@
-import type { PlugState } from './events.js';
-import { isWtiModel, NAME_MAX, type WtiModel } from './wti/personality.js';
 import type { ApcFirmware, ApcModel, ApcRole } from './apc/apc-device.js';
+import type { PlugState } from './events.js';
 import { ILO_FAULTS, ILO_MODELS, type IloModel, isIloModel } from './ilo/ilo-device.js';
+import { isWtiModel, NAME_MAX, type WtiModel } from './wti/personality.js';
 import { WTI_FAULTS } from './wti/wti-device.js';
 
 /**
@@ -51,6 +51,12 @@ export interface EmulatorConfig {
   community?: string;
   /** APC: number of outlets (default 24 for a Rack PDU, 8 for a MasterSwitch). */
   outlets?: number;
+  /**
+   * APC AP9211 only: put a telnet client's `Escape character is '^]'.` line in
+   * front of the card's telnet output, as a terminal server between
+   * cluster-glue's apcmaster and the card would. The card never prints it.
+   */
+  telnetClientGreeting?: boolean;
   /** Sessions the unit takes at once over telnet and SSH together. */
   maxSessions?: number;
   /** Faults switched on from the start (see WTI_FAULTS). */
@@ -100,9 +106,33 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
     throw new ConfigError(`${source}: expected a JSON object`);
   }
   const known = new Set([
-    'model', 'listen', 'password', 'siteId', 'plugs', 'bootDelay', 'serial', 'baud', 'state', 'idleTimeout', 'confirm', 'console', 'faults',
-    'firmware', 'ssh', 'snmp', 'username', 'role', 'community', 'outlets', 'maxSessions',
-    'tls', 'https', 'cert', 'key', 'transition',
+    'model',
+    'listen',
+    'password',
+    'siteId',
+    'plugs',
+    'bootDelay',
+    'serial',
+    'baud',
+    'state',
+    'idleTimeout',
+    'confirm',
+    'console',
+    'faults',
+    'firmware',
+    'ssh',
+    'snmp',
+    'username',
+    'role',
+    'community',
+    'outlets',
+    'maxSessions',
+    'telnetClientGreeting',
+    'tls',
+    'https',
+    'cert',
+    'key',
+    'transition',
   ]);
   const c = raw as Record<string, unknown>;
   for (const key of Object.keys(c)) if (!known.has(key)) throw new ConfigError(`${source}: unknown setting '${key}'`);
@@ -119,7 +149,8 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
     parseHostPort(c[key] as string, `${source}: ${key}`);
   }
   if (c.firmware !== undefined && c.firmware !== '2.7' && c.firmware !== '6.4') fail('firmware', '2.7 or 6.4');
-  if (c.role !== undefined && !['admin', 'device', 'outlet'].includes(c.role as string)) fail('role', 'admin, device or outlet');
+  if (c.role !== undefined && !['admin', 'device', 'outlet'].includes(c.role as string))
+    fail('role', 'admin, device or outlet');
   for (const key of ['outlets', 'maxSessions'] as const) {
     if (c[key] !== undefined && !(Number.isInteger(c[key]) && (c[key] as number) >= 1)) fail(key, 'a whole number ≥ 1');
   }
@@ -129,8 +160,11 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
   for (const key of ['bootDelay', 'baud', 'idleTimeout', 'transition'] as const) {
     if (c[key] !== undefined && (typeof c[key] !== 'number' || (c[key] as number) < 0)) fail(key, 'a number ≥ 0');
   }
-  for (const key of ['confirm', 'console'] as const) {
+  for (const key of ['confirm', 'console', 'telnetClientGreeting'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') fail(key, 'true or false');
+  }
+  if (c.telnetClientGreeting === true && c.model !== undefined && c.model !== 'apc-masterswitch') {
+    fail('telnetClientGreeting', "used only with model apc-masterswitch (a telnet client's line, for the AP9211)");
   }
   if (c.faults !== undefined) {
     if (!Array.isArray(c.faults) || !c.faults.every((f) => typeof f === 'string' && KNOWN_FAULTS.includes(f))) {
@@ -191,6 +225,7 @@ export function checkPlugNames(plugs: PlugConfig[], plugCount: number): void {
     if (p.name && p.name.length > NAME_MAX) {
       throw new ConfigError(`plug ${p.number}: name '${p.name}' is longer than ${NAME_MAX} characters`);
     }
-    if (p.name?.includes('|')) throw new ConfigError(`plug ${p.number}: a name cannot hold '|' (it splits the status table)`);
+    if (p.name?.includes('|'))
+      throw new ConfigError(`plug ${p.number}: a name cannot hold '|' (it splits the status table)`);
   }
 }
