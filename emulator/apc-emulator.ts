@@ -1,8 +1,9 @@
-import { APC_FAULTS, ApcDevice, type ApcFault, type ApcModel, type ApcSnapshot } from './apc/apc-device.js';
+
+import { ApcDevice, type ApcSnapshot, type ApcModel, APC_FAULTS, type ApcFault } from './apc/apc-device.js';
 import type { CardClock } from './apc/clock.js';
 import { createApcSession } from './apc/sessions.js';
 import { ApcSnmpAgent } from './apc/snmp-agent.js';
-import { ConfigError, type EmulatorConfig, type PlugConfig, parseHostPort } from './config.js';
+import { ConfigError, type EmulatorConfig, parseHostPort, type PlugConfig } from './config.js';
 import { EventBus } from './events.js';
 import { SessionLimit } from './frontends/session-limit.js';
 import { SshFrontend } from './frontends/ssh.js';

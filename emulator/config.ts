@@ -1,7 +1,7 @@
-import type { ApcFirmware, ApcModel, ApcRole } from './apc/apc-device.js';
 import type { PlugState } from './events.js';
-import { ILO_FAULTS, ILO_MODELS, type IloModel, isIloModel } from './ilo/ilo-device.js';
 import { isWtiModel, NAME_MAX, type WtiModel } from './wti/personality.js';
+import type { ApcFirmware, ApcModel, ApcRole } from './apc/apc-device.js';
+import { ILO_FAULTS, ILO_MODELS, type IloModel, isIloModel } from './ilo/ilo-device.js';
 import { WTI_FAULTS } from './wti/wti-device.js';
 
 /**
@@ -106,33 +106,9 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
     throw new ConfigError(`${source}: expected a JSON object`);
   }
   const known = new Set([
-    'model',
-    'listen',
-    'password',
-    'siteId',
-    'plugs',
-    'bootDelay',
-    'serial',
-    'baud',
-    'state',
-    'idleTimeout',
-    'confirm',
-    'console',
-    'faults',
-    'firmware',
-    'ssh',
-    'snmp',
-    'username',
-    'role',
-    'community',
-    'outlets',
-    'maxSessions',
-    'telnetClientGreeting',
-    'tls',
-    'https',
-    'cert',
-    'key',
-    'transition',
+    'model', 'listen', 'password', 'siteId', 'plugs', 'bootDelay', 'serial', 'baud', 'state', 'idleTimeout', 'confirm', 'console', 'faults',
+    'firmware', 'ssh', 'snmp', 'username', 'role', 'community', 'outlets', 'maxSessions', 'telnetClientGreeting',
+    'tls', 'https', 'cert', 'key', 'transition',
   ]);
   const c = raw as Record<string, unknown>;
   for (const key of Object.keys(c)) if (!known.has(key)) throw new ConfigError(`${source}: unknown setting '${key}'`);
@@ -149,8 +125,7 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
     parseHostPort(c[key] as string, `${source}: ${key}`);
   }
   if (c.firmware !== undefined && c.firmware !== '2.7' && c.firmware !== '6.4') fail('firmware', '2.7 or 6.4');
-  if (c.role !== undefined && !['admin', 'device', 'outlet'].includes(c.role as string))
-    fail('role', 'admin, device or outlet');
+  if (c.role !== undefined && !['admin', 'device', 'outlet'].includes(c.role as string)) fail('role', 'admin, device or outlet');
   for (const key of ['outlets', 'maxSessions'] as const) {
     if (c[key] !== undefined && !(Number.isInteger(c[key]) && (c[key] as number) >= 1)) fail(key, 'a whole number ≥ 1');
   }
@@ -225,7 +200,6 @@ export function checkPlugNames(plugs: PlugConfig[], plugCount: number): void {
     if (p.name && p.name.length > NAME_MAX) {
       throw new ConfigError(`plug ${p.number}: name '${p.name}' is longer than ${NAME_MAX} characters`);
     }
-    if (p.name?.includes('|'))
-      throw new ConfigError(`plug ${p.number}: a name cannot hold '|' (it splits the status table)`);
+    if (p.name?.includes('|')) throw new ConfigError(`plug ${p.number}: a name cannot hold '|' (it splits the status table)`);
   }
 }
