@@ -194,5 +194,19 @@ for (const p of PERSONALITIES) {
         expect(`${r.stdout}${r.stderr}`).toContain(`Trying ${p.fenceClass}`);
       }
     });
+
+    it('fence_apc_snmp switches outlet 2 off and on through the tables of that class (v1, then v2c)', async () => {
+      const port = String(emulator.snmp?.address.port);
+      const fence = (version: string, action: string) =>
+        run(FENCE_APC_SNMP, ['-a', p.address, '-u', port, '-d', version, '-c', 'private', '-n', '2', '-o', action], {
+          timeoutMs: 60_000,
+        });
+      for (const version of ['1', '2c']) {
+        expect((await fence(version, 'off')).code).toBe(0);
+        expect(emulator.device.bank.get(2)?.state).toBe('OFF');
+        expect((await fence(version, 'on')).code).toBe(0);
+        expect(emulator.device.bank.get(2)?.state).toBe('ON');
+      }
+    });
   });
 }
