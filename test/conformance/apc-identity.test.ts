@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApcSnmpSwitch } from '../../drivers/apc/apc-snmp.js';
 import type { ApcFirmware, ApcModel } from '../../emulator/apc/apc-device.js';
 import { ApcEmulator } from '../../emulator/apc-emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
@@ -41,6 +42,9 @@ interface Expected {
   generations: { sPDU: boolean; rPDU: boolean; rPDU2: boolean };
   /** fence_apc_snmp's class for that sysObjectID, as its -v log names it. */
   fenceClass: string;
+  /** The fencekit SNMP driver's tables for it (drivers/apc/snmp-tables.ts), the same choice. */
+  driverTables: string;
+  outlets: number;
 }
 
 const PERSONALITIES: Expected[] = [
@@ -56,6 +60,8 @@ const PERSONALITIES: Expected[] = [
     sysObjectID: ID.masterSwitchrPDU,
     generations: { sPDU: true, rPDU: true, rPDU2: false },
     fenceClass: 'APC rPDU',
+    driverTables: 'Rack PDU',
+    outlets: 24,
   },
   {
     name: '2G Rack PDU command line, AOS v6.4',
@@ -69,6 +75,8 @@ const PERSONALITIES: Expected[] = [
     sysObjectID: ID.masterSwitchrPDU2,
     generations: { sPDU: true, rPDU: true, rPDU2: true },
     fenceClass: 'APC Master Switch with firmware v6.x',
+    driverTables: 'MasterSwitch (firmware 6)',
+    outlets: 24,
   },
   {
     name: 'AP9211 MasterSwitch',
@@ -82,6 +90,8 @@ const PERSONALITIES: Expected[] = [
     sysObjectID: ID.masterSwitchV2,
     generations: { sPDU: true, rPDU: false, rPDU2: false },
     fenceClass: 'APC Master Switch (fallback)',
+    driverTables: 'MasterSwitch',
+    outlets: 8,
   },
 ];
 
@@ -193,6 +203,16 @@ for (const p of PERSONALITIES) {
         expect(r.code).toBe(0);
         expect(`${r.stdout}${r.stderr}`).toContain(`Trying ${p.fenceClass}`);
       }
+    });
+
+    it(`the fencekit SNMP driver picks the same tables (${p.driverTables}) and lists the unit's ${p.outlets} outlets`, async () => {
+      const sw = createApcSnmpSwitch({ host: p.address, port: emulator.snmp?.address.port, community: 'private' });
+      const plugs = await sw.list();
+      expect(sw.tables).toBe(p.driverTables);
+      expect(plugs).toHaveLength(p.outlets);
+      expect(await sw.off(3)).toMatchObject([{ plug: 3, state: 'off' }]);
+      await sw.on(3);
+      expect(emulator.device.bank.get(3)?.state).toBe('ON');
     });
 
     it('fence_apc_snmp switches outlet 2 off and on through the tables of that class (v1, then v2c)', async () => {
