@@ -16,7 +16,8 @@ import { peer, run } from '../helpers/run.js';
 const SNMPGET = '/usr/bin/snmpget';
 const SNMPWALK = '/usr/bin/snmpwalk';
 const FENCE_APC_SNMP = '/usr/sbin/fence_apc_snmp';
-const available = [SNMPGET, SNMPWALK, FENCE_APC_SNMP].every((p) => peer(p).available);
+const FENCE_APC = '/usr/sbin/fence_apc';
+const available = [SNMPGET, SNMPWALK, FENCE_APC_SNMP, FENCE_APC].every((p) => peer(p).available);
 
 const SPDU_IDENT = '.1.3.6.1.4.1.318.1.1.4.1';
 const RPDU_IDENT = '.1.3.6.1.4.1.318.1.1.12.1';
@@ -203,6 +204,20 @@ for (const p of PERSONALITIES) {
         expect(r.code).toBe(0);
         expect(`${r.stdout}${r.stderr}`).toContain(`Trying ${p.fenceClass}`);
       }
+    });
+
+    it("fence_apc -v shows the telnet client's escape line once: the card does not print it", async () => {
+      const port = String(emulator.telnet?.address.port);
+      const r = await run(
+        FENCE_APC,
+        ['-a', p.address, '-u', port, '-l', 'apc', '-p', 'apc', '-n', '1', '-o', 'status', '-v'],
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      const log = `${r.stdout}${r.stderr}`;
+      expect(log).toContain('Connected to');
+      expect(log.split("Escape character is '^]'.")).toHaveLength(2);
     });
 
     it(`the fencekit SNMP driver picks the same tables (${p.driverTables}) and lists the unit's ${p.outlets} outlets`, async () => {
