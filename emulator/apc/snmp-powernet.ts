@@ -205,7 +205,7 @@ function outletReaders(device: ApcDevice) {
 function sPduObjects(device: ApcDevice, unit: ApcUnitIdentity, emit: (e: EmulatorEvent) => void): MibObject[] {
   const r = outletReaders(device);
   const { outlets } = r;
-  const masterSwitch = unit.model === 'AP9211';
+  const masterSwitch = unit.personality === 'masterswitch-ap9211';
   const objects: MibObject[] = [
     scalar('sPDUIdentHardwareRev', `${SPDU}.1.1`, Asn.OctetString, () => unit.hardwareRev),
     scalar('sPDUIdentFirmwareRev', `${SPDU}.1.2`, Asn.OctetString, () => unit.app.version),
