@@ -76,6 +76,10 @@ export class ApcEmulator {
     const idleTimeoutSeconds = () => overrides?.idleTimeout ?? config.idleTimeout ?? 300;
     // The banner's Up Time counts from this card's start.
     const clock: CardClock = { now: () => new Date(), startedAt: new Date() };
+    const telnetClientGreeting = overrides?.telnetClientGreeting ?? config.telnetClientGreeting ?? false;
+    if (telnetClientGreeting && config.model !== 'apc-masterswitch') {
+      throw new ConfigError(`telnetClientGreeting is for the AP9211 (apc-masterswitch) only, not ${config.model}`);
+    }
     if (config.listen) {
       const { host, port } = parseHostPort(config.listen, 'listen');
       this.telnet = new TelnetFrontend({
@@ -84,7 +88,7 @@ export class ApcEmulator {
         emit,
         idleTimeoutSeconds,
         limit: this.limit,
-        makeSession: (terminal) => createApcSession(d, terminal, emit, { login: true, clock }),
+        makeSession: (terminal) => createApcSession(d, terminal, emit, { login: true, clock, telnetClientGreeting }),
       });
       await this.telnet.listen();
     }

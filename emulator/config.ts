@@ -51,6 +51,12 @@ export interface EmulatorConfig {
   community?: string;
   /** APC: number of outlets (default 24 for a Rack PDU, 8 for a MasterSwitch). */
   outlets?: number;
+  /**
+   * APC AP9211 only: put a telnet client's `Escape character is '^]'.` line in
+   * front of the card's telnet output, as a terminal server between
+   * cluster-glue's apcmaster and the card would. The card never prints it.
+   */
+  telnetClientGreeting?: boolean;
   /** Sessions the unit takes at once over telnet and SSH together. */
   maxSessions?: number;
   /** Faults switched on from the start (see WTI_FAULTS). */
@@ -101,7 +107,7 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
   }
   const known = new Set([
     'model', 'listen', 'password', 'siteId', 'plugs', 'bootDelay', 'serial', 'baud', 'state', 'idleTimeout', 'confirm', 'console', 'faults',
-    'firmware', 'ssh', 'snmp', 'username', 'role', 'community', 'outlets', 'maxSessions',
+    'firmware', 'ssh', 'snmp', 'username', 'role', 'community', 'outlets', 'maxSessions', 'telnetClientGreeting',
     'tls', 'https', 'cert', 'key', 'transition',
   ]);
   const c = raw as Record<string, unknown>;
@@ -129,8 +135,11 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
   for (const key of ['bootDelay', 'baud', 'idleTimeout', 'transition'] as const) {
     if (c[key] !== undefined && (typeof c[key] !== 'number' || (c[key] as number) < 0)) fail(key, 'a number ≥ 0');
   }
-  for (const key of ['confirm', 'console'] as const) {
+  for (const key of ['confirm', 'console', 'telnetClientGreeting'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') fail(key, 'true or false');
+  }
+  if (c.telnetClientGreeting === true && c.model !== undefined && c.model !== 'apc-masterswitch') {
+    fail('telnetClientGreeting', "used only with model apc-masterswitch (a telnet client's line, for the AP9211)");
   }
   if (c.faults !== undefined) {
     if (!Array.isArray(c.faults) || !c.faults.every((f) => typeof f === 'string' && KNOWN_FAULTS.includes(f))) {

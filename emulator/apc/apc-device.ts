@@ -1,6 +1,7 @@
 import type { EmulatorEvent, PlugState } from '../events.js';
 import { OutletBank, type SwitchAction } from '../model/outlet-bank.js';
 import type { Scheduler } from '../model/scheduler.js';
+import { unitOf } from './identity.js';
 
 /**
  * An APC power distribution unit behind a Network Management Card: its
@@ -80,12 +81,17 @@ export class ApcDevice {
   communities = { read: 'public', write: 'private' };
   /** SNMPv3 users; none by default, as a card leaves v3 off until a profile is set up. */
   snmpUsers: ApcSnmpUser[] = [];
+  /**
+   * Tenths of an amp each ON outlet draws: the SNMP load objects sum it over
+   * the outlets that are on. The emulator's own model, not a measurement.
+   */
+  outletLoadTenths = 2;
 
   /** Delayed commands from the menus (Delayed On/Off/Reboot), by timer, with the outlets they act on. */
   private readonly delayed = new Map<unknown, readonly number[]>();
 
   constructor(private readonly opts: ApcDeviceOptions) {
-    this.bank = new OutletBank(opts.outlets ?? (opts.model === 'apc-masterswitch' ? 8 : 24), opts.emit, opts.scheduler, {
+    this.bank = new OutletBank(opts.outlets ?? unitOf(opts.model, opts.firmware).outlets, opts.emit, opts.scheduler, {
       name: null,
       bootDelayMs: 5000,
       powerUpDefault: 'ON',

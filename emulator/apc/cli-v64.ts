@@ -1,6 +1,7 @@
 import type { LoginTexts } from '../login.js';
 import type { ApcRole } from './apc-device.js';
 import type { BannerFields } from './clock.js';
+import { APC_UNITS, bannerHead } from './identity.js';
 import { identityBlock } from './menu-v27.js';
 
 /**
@@ -39,13 +40,12 @@ export interface CliPersonality {
   readonly exitWords: readonly string[];
 }
 
+/** A 2G Switched Rack PDU, AP8959 (identity.ts). */
+const UNIT = APC_UNITS['rackpdu-2g-v6.4'];
+
 function banner(f: BannerFields): string {
   return (
-    '\r\n\r\n' +
-    'Schneider Electric                      Network Management Card AOS      v6.4.6\r\n' +
-    '(c) Copyright 2016 All Rights Reserved  RPDU 2g APP                      v6.4.6\r\n' +
-    identityBlock(f, 'P+ N4+ N6+ A+') +
-    '\r\n' +
+    `\r\n\r\n${bannerHead(UNIT)}${identityBlock(f, UNIT.stat)}\r\n` +
     'Type ? for command listing\r\n' +
     'Use tcpip command for IP address(-i), subnet(-s), and gateway(-g)\r\n'
   );

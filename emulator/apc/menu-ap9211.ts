@@ -1,4 +1,5 @@
 import type { BannerFields } from './clock.js';
+import { APC_UNITS, bannerHead } from './identity.js';
 import type { MenuPersonality, MenuTree } from './menu-personality.js';
 import { ACTION_HELP, ACTION_ITEMS, FOOTER, identityBlock, infoScreen, V2_LAYOUT } from './menu-v27.js';
 
@@ -8,8 +9,11 @@ import { ACTION_HELP, ACTION_ITEMS, FOOTER, identityBlock, infoScreen, V2_LAYOUT
  * No recording of a real AP9211 exists here: the layout reuses the AOS v2
  * screens (apc-transcripts/), and only what apcmaster checks is firm
  * (docs/reference/apc.md §4, [code] and [verified] against a double):
- * - `Escape character is '^]'.` comes from the card itself, before `User Name :`
- *   (the plugin once sat behind a telnet client and still waits for it);
+ * - the card does not print `Escape character is '^]'.`: that line is a telnet
+ *   client's, and apcmaster waits for it because it was written to sit behind
+ *   one. Connected straight to the card, the real apcmaster gives up
+ *   (docs/apc.md); the emulator's opt-in `telnetClientGreeting` (sessions.ts)
+ *   puts the client's line in front, as a terminal server would;
  * - `American Power Conversion` in the banner means the login worked, and a
  *   second `User Name :` means it did not;
  * - `1` from the top menu lists the outlets at once: a `-----` title line,
@@ -22,15 +26,10 @@ import { ACTION_HELP, ACTION_ITEMS, FOOTER, identityBlock, infoScreen, V2_LAYOUT
  * Every other string is [unverified].
  */
 
+const UNIT = APC_UNITS['masterswitch-ap9211'];
+
 function banner(f: BannerFields): string {
-  return (
-    '\n\n\n\r' +
-    'American Power Conversion               MasterSwitch AOS                 v2.2.0\r\n' +
-    '(c) Copyright 1999 All Rights Reserved  MasterSwitch APP                 v2.2.0\r\n' +
-    identityBlock(f, 'P+ N+ A+') +
-    '\r\n' +
-    'MasterSwitch: Communication Established'
-  );
+  return `\n\n\n\r${bannerHead(UNIT)}${identityBlock(f, UNIT.stat)}\r\n${UNIT.product}: Communication Established`;
 }
 
 const TREE: MenuTree = {
@@ -75,9 +74,10 @@ const TREE: MenuTree = {
 
 export const masterSwitchMenu: MenuPersonality = {
   id: 'ap9211',
-  follows: 'APC MasterSwitch AP9211 as cluster-glue apcmaster expects it; screens in the AOS v2 layout [unverified]',
+  follows:
+    'APC MasterSwitch AP9211, firmware v2.2.0, as cluster-glue apcmaster expects it; screens in the AOS v2 layout [unverified]',
   login: {
-    greeting: "\r\nEscape character is '^]'.\r\n\r\n",
+    greeting: '\r\n', // [unverified]
     user: 'User Name : ',
     afterUser: '\r\n',
     password: 'Password  : ',

@@ -1,5 +1,6 @@
 import type { ApcRole } from './apc-device.js';
 import type { BannerFields } from './clock.js';
+import { APC_UNITS, bannerHead } from './identity.js';
 import {
   type ActionTarget,
   type MenuItem,
@@ -43,15 +44,11 @@ export function identityBlock(f: BannerFields, stat: string): string {
   );
 }
 
+/** The recorded unit: an AP7930 (identity.ts). */
+const UNIT = APC_UNITS['rackpdu-v2.7'];
+
 function banner(f: BannerFields): string {
-  return (
-    '\n\n\n\r' +
-    'American Power Conversion               Network Management Card AOS      v2.7.0\r\n' +
-    '(c) Copyright 2004 All Rights Reserved  Rack PDU APP                     v2.7.3\r\n' +
-    identityBlock(f, 'P+ N+ A+') +
-    '\r\n' +
-    'Switched Rack PDU: Communication Established'
-  );
+  return `\n\n\n\r${bannerHead(UNIT)}${identityBlock(f, UNIT.stat)}\r\n${UNIT.product}: Communication Established`;
 }
 
 export const FOOTER = {
@@ -248,7 +245,7 @@ const MANAGER_TREE: MenuTree = {
 
 export const rackPduMenuV27: MenuPersonality = {
   id: 'rackpdu-v2.7',
-  follows: 'APC Switched Rack PDU (AP79xx), AOS v2.7.0 / Rack PDU APP v2.7.3; Outlet User screens from recordings',
+  follows: 'APC Switched Rack PDU AP7930, AOS v2.7.0 / Rack PDU APP v2.7.3; Outlet User screens from recordings',
   login: {
     greeting: '\r\n', // [unverified]
     user: 'User Name : ',

@@ -3,13 +3,16 @@ import net from 'node:net';
 import snmp from 'net-snmp';
 import type { EmulatorEvent } from '../events.js';
 import type { ApcDevice, ApcSnmpUser } from './apc-device.js';
-import { createApcMib, type Mib } from './snmp-mib.js';
+import type { Mib } from './snmp-mib.js';
+import { createApcMib } from './snmp-powernet.js';
 import { ErrorStatus, respond, type SnmpRequest, type Varbind } from './snmp-responder.js';
+import { SnmpStats } from './snmp-stats.js';
 
 /**
- * The card's SNMP agent (v1, v2c, v3) with the Rack PDU identity
- * (.1.3.6.1.4.1.318.1.3.4.5): status, control and name tables of the outlets,
- * SETs that switch them, real SNMP errors for bad SETs.
+ * The card's SNMP agent (v1, v2c, v3), answering as the unit its model and
+ * firmware make it (identity.ts): MIB-II, the PowerNet-MIB tables of its
+ * generation, SETs that switch the outlets, real SNMP errors for bad SETs,
+ * and MIB-II `snmp` counters of what it really received and sent.
  *
  * net-snmp carries the packets: its agent owns the UDP socket, decodes and
  * encodes messages, checks communities and USM users, answers SNMPv3 engine
@@ -105,6 +108,8 @@ function netSnmpUser(u: ApcSnmpUser): snmp.User {
 export class ApcSnmpAgent {
   private readonly started = Date.now();
   private readonly mib: Mib;
+  /** What came in and went out, for MIB-II's `snmp` and `interfaces` counters. */
+  readonly stats: SnmpStats;
   private readonly bound: { address: string; port: number };
   private closed: Promise<void> | null = null;
 
@@ -112,10 +117,18 @@ export class ApcSnmpAgent {
     private readonly opts: ApcSnmpOptions,
     private readonly agent: NetSnmpAgent,
     socket: dgram.Socket,
+    stats: SnmpStats,
   ) {
     const a = socket.address();
     this.bound = { address: a.address, port: a.port };
-    this.mib = createApcMib({ device: opts.device, uptime: () => (Date.now() - this.started) / 10, emit: opts.emit });
+    this.stats = stats;
+    this.mib = createApcMib({
+      device: opts.device,
+      uptime: () => (Date.now() - this.started) / 10,
+      emit: opts.emit,
+      stats,
+    });
+
     const answer: RequestHandler = (s, message, rinfo) => this.answer(s, message, rinfo);
     agent.getRequest = answer;
     agent.getNextRequest = answer;
@@ -136,14 +149,29 @@ export class ApcSnmpAgent {
     const dgramModule = {
       createSocket(type: 'udp4' | 'udp6') {
         const s = dgram.createSocket(type);
+        // Counted before net-snmp decodes: snmpInPkts is every message delivered, readable or not.
+        s.prependListener('message', (buffer: Buffer) => stats.received(buffer.length));
+        // Every datagram handed to the socket is one snmpOutPkts, whoever built it (responses, v3 reports).
+        const send = s.send.bind(s) as (buffer: Buffer, ...rest: unknown[]) => void;
+        Object.assign(s, {
+          send: (buffer: Buffer, ...rest: unknown[]) => {
+            stats.sent(buffer.length);
+            send(buffer, ...rest);
+          },
+        });
         const bind = s.bind.bind(s);
         Object.assign(s, { bind: () => bind({ port: opts.port, address: opts.host, exclusive: true }) });
         socket = s;
         return s;
       },
     };
-    // Bad packets and refused communities or users come here; a card ignores them too.
-    const onAgentError = () => {};
+    // Bad packets and refused communities or users come here; a card ignores them too, and counts them.
+    const stats = new SnmpStats();
+    const onAgentError = (err: unknown) => {
+      const text = err instanceof Error ? err.message : String(err);
+      if (/community not found/i.test(text)) stats.inBadCommunityNames++;
+      else if (err instanceof Error && err.name === 'ProcessingError') stats.inAsnParseErrs++;
+    };
     const agent = snmp.createAgent(
       { address: opts.host, port: opts.port || 161, transport, dgramModule, disableAuthorization: false },
       onAgentError,
@@ -163,7 +191,7 @@ export class ApcSnmpAgent {
         s.off('error', onError);
         const a = s.address();
         opts.emit({ type: 'listening', frontEnd: 'snmp', address: `${a.address}:${a.port}` });
-        resolve(new ApcSnmpAgent(opts, agent, s));
+        resolve(new ApcSnmpAgent(opts, agent, s, stats));
       };
       s.once('error', onError);
       s.once('listening', onListening);
@@ -195,7 +223,16 @@ export class ApcSnmpAgent {
     const kind = KINDS[message.pdu.type];
     const access = this.access(message);
     // An unknown community is dropped, as a card does; SNMPv1 has no GETBULK.
-    if (!kind || !access || (kind === 'getbulk' && message.version === snmp.Version1)) return;
+    if (!access) {
+      this.stats.inBadCommunityNames++;
+      return;
+    }
+    if (!kind || (kind === 'getbulk' && message.version === snmp.Version1)) {
+      this.stats.silentDrops++;
+      return;
+    }
+    this.stats.request(kind);
+    if (kind === 'set' && access === 'read') this.stats.inBadCommunityUses++;
     const version = message.version === snmp.Version1 ? 'v1' : message.version === snmp.Version2c ? 'v2c' : 'v3';
     const request: SnmpRequest = {
       version,
@@ -214,11 +251,13 @@ export class ApcSnmpAgent {
       pdu.varbinds = result.varbinds.map((vb) =>
         vb.type >= 0x80 || ECHOABLE.has(vb.type) ? vb : { ...vb, type: snmp.ObjectType.Null, value: null },
       );
+      this.stats.response(kind, result.errorStatus, result.varbinds.length);
       this.agent.listener.send(message.createResponseForRequest(pdu), rinfo, socket);
     } catch {
       pdu.errorStatus = ErrorStatus.genErr;
       pdu.errorIndex = 1;
       pdu.varbinds = request.varbinds.map((vb) => ({ oid: vb.oid, type: snmp.ObjectType.Null, value: null }));
+      this.stats.response(kind, ErrorStatus.genErr, 0);
       try {
         this.agent.listener.send(message.createResponseForRequest(pdu), rinfo, socket);
       } catch {

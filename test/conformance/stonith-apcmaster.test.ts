@@ -6,7 +6,14 @@ import { peer, run, runOnTty } from '../helpers/run.js';
 /**
  * The real cluster-glue `stonith -t apcmaster` (1.0.12) against the AP9211
  * MasterSwitch personality. apcmaster only speaks to TCP port 23, so each
- * emulator here takes its own 127.0.0.110–119 on port 23 (we run as root in CI).
+ * emulator here takes its own 127.0.0.110–119 (127.0.4.30 for the bare card)
+ * on port 23 (we run as root in CI).
+ *
+ * apcmaster waits for a telnet client's `Escape character is '^]'.` before
+ * the login prompt: it was written to sit behind a telnet client or terminal
+ * server. The card never prints that line, so these cards run with the
+ * emulator's opt-in `telnetClientGreeting`, which puts it in front as such a
+ * client would; the last test shows what the plugin does against a bare card.
  */
 const STONITH = '/usr/sbin/stonith';
 const available = peer(STONITH).available && peer('/usr/lib/stonith/plugins/stonith2/apcmaster.so').available;
@@ -16,7 +23,7 @@ interface Running {
   events: Timestamped[];
 }
 
-async function startMasterSwitch(listen: string): Promise<Running> {
+async function startMasterSwitch(listen: string, telnetClientGreeting = true): Promise<Running> {
   const bus = new EventBus(500);
   const events: Timestamped[] = [];
   bus.subscribe((e) => events.push(e));
@@ -25,6 +32,7 @@ async function startMasterSwitch(listen: string): Promise<Running> {
     config: {
       model: 'apc-masterswitch',
       listen,
+      telnetClientGreeting,
       username: 'apc',
       password: 'mast3r',
       role: 'admin',
@@ -153,6 +161,33 @@ describe.skipIf(!available)('stonith -t apcmaster against the AP9211 MasterSwitc
       expect(wrong.events.some((e) => e.type === 'login' || e.type === 'plug')).toBe(false);
     } finally {
       await wrong.emulator.stop();
+    }
+  });
+  it('a bare card (no telnet client in between): apcmaster never sees the escape line, gives up after 20 attempts, exit 1', {
+    timeout: 120_000,
+  }, async () => {
+    const bare = await startMasterSwitch('127.0.4.30:23', false);
+    try {
+      const r = await runOnTty(`${STONITH} -t apcmaster ipaddr=127.0.4.30 login=apc password=mast3r -S`, {
+        timeoutMs: 110_000,
+      });
+      expect(r.code).toBe(1);
+      const lines = r.stdout.split(/\r?\n/).filter((l) => l !== '');
+      const missed = lines.filter(
+        (l) => l === "CRIT: Did not find string Escape character is '^]'. from APC MasterSwitch.",
+      );
+      // Each of its 20 login attempts waits (up to 10 s) for the line and reports what it got instead.
+      expect(missed).toHaveLength(20);
+      // The first attempt had the card's prompt in front of it (its own line end included).
+      expect(r.stdout).toContain('User Name : ]');
+      expect(lines.slice(-2)).toEqual([
+        'CRIT: Cannot log into APC MasterSwitch.',
+        'ERROR: apcmaster device not accessible.',
+      ]);
+      // It never answers the card's User Name prompt, so the card sees no login at all.
+      expect(bare.events.some((e) => e.type === 'login' || e.type === 'login-failed')).toBe(false);
+    } finally {
+      await bare.emulator.stop();
     }
   });
 });

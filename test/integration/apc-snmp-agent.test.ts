@@ -141,18 +141,18 @@ describe.skipIf(!available)('APC SNMP agent, Rack PDU, with the net-snmp tools',
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^\.1\.3\.6\.1\.2\.1\.1\.1\.0 = STRING: "APC Web\/SNMP Management Card \(.*MN:AP7921 .*\)"$/,
+      /^\.1\.3\.6\.1\.2\.1\.1\.1\.0 = STRING: "APC Web\/SNMP Management Card \(.*MN:AP7930 .*\)"$/,
     );
     expect(lines[1]).toBe('.1.3.6.1.2.1.1.2.0 = OID: .1.3.6.1.4.1.318.1.3.4.5');
     expect(lines[2]).toMatch(/^\.1\.3\.6\.1\.2\.1\.1\.3\.0 = Timeticks: \(\d+\) /);
     expect(lines[3]).toBe('.1.3.6.1.2.1.1.5.0 = STRING: "PDU-BAR"');
   });
 
-  it('answers the identity apcmastersnmp reads: model AP7921 and the outlet count', async () => {
+  it('answers the identity apcmastersnmp reads: model AP7930 and the outlet count', async () => {
     const r = await get(V1_READ, `${RPDU}.1.5.0`, `${RPDU}.1.8.0`, `${RPDU}.3.1.3.0`, `${RPDU}.3.1.4.0`);
     expect(r.stdout).toBe(
       [
-        `${RPDU}.1.5.0 = STRING: "AP7921"`,
+        `${RPDU}.1.5.0 = STRING: "AP7930"`,
         `${RPDU}.1.8.0 = INTEGER: 4`,
         `${RPDU}.3.1.3.0 = INTEGER: 4`,
         `${RPDU}.3.1.4.0 = INTEGER: 4`,
@@ -181,7 +181,7 @@ describe.skipIf(!available)('APC SNMP agent, Rack PDU, with the net-snmp tools',
     );
   });
 
-  it('walks the config table: index, name, phase, reboot duration in seconds', async () => {
+  it('walks the config table: index, name, phase, power-on and power-off delays, reboot duration in seconds', async () => {
     emu.device.bank.configure(2, { bootDelayMs: 5000 }, 'test');
     const r = await walk(V2C_READ, `${RPDU}.3.4`);
     expect(r.stdout).toBe(
@@ -192,6 +192,9 @@ describe.skipIf(!available)('APC SNMP agent, Rack PDU, with the net-snmp tools',
         `${CONFIG_NAME}.3 = STRING: "node3"`,
         `${CONFIG_NAME}.4 = STRING: "Outlet 4"`,
         ...[1, 2, 3, 4].map((n) => `${RPDU}.3.4.1.1.3.${n} = INTEGER: 1`),
+        // The emulator keeps one delay per outlet: power-on and power-off delays read it too.
+        ...[1, 5, 1, 1].map((v, i) => `${RPDU}.3.4.1.1.4.${i + 1} = INTEGER: ${v}`),
+        ...[1, 5, 1, 1].map((v, i) => `${RPDU}.3.4.1.1.5.${i + 1} = INTEGER: ${v}`),
         `${REBOOT_DURATION}.1 = INTEGER: 1`,
         `${REBOOT_DURATION}.2 = INTEGER: 5`,
         `${REBOOT_DURATION}.3 = INTEGER: 1`,
@@ -201,7 +204,7 @@ describe.skipIf(!available)('APC SNMP agent, Rack PDU, with the net-snmp tools',
     );
   });
 
-  it('walks the status table: index, name, phase, state 1/2, command pending 2; then the MIB ends', async () => {
+  it('walks the status table: index, name, phase, state 1/2, command pending 2', async () => {
     const r = await walk(V1_READ, `${RPDU}.3.5`);
     expect(r.stdout).toBe(
       [
@@ -216,8 +219,6 @@ describe.skipIf(!available)('APC SNMP agent, Rack PDU, with the net-snmp tools',
         `${STATE}.3 = INTEGER: 2`,
         `${STATE}.4 = INTEGER: 1`,
         ...[1, 2, 3, 4].map((n) => `${PENDING}.${n} = INTEGER: 2`),
-        // The status table is the last object the card serves.
-        'End of MIB',
         '',
       ].join('\n'),
     );
@@ -240,6 +241,119 @@ describe.skipIf(!available)('APC SNMP agent, Rack PDU, with the net-snmp tools',
     expect(config.stdout).toContain(`${SPDU}.5.2.1.5.2 = INTEGER: 1\n`);
   });
 
+  it('walks rPDULoad: one phase, the current (tenths of an amp) the ON outlets draw, its state and thresholds', async () => {
+    const r = await walk(V2C_READ, `${RPDU}.2`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        `${RPDU}.2.1.1.0 = INTEGER: 24`, // rPDULoadDevMaxPhaseLoad: the AP7930's rating
+        `${RPDU}.2.1.2.0 = INTEGER: 1`,
+        `${RPDU}.2.1.3.0 = INTEGER: 0`,
+        `${RPDU}.2.1.4.0 = INTEGER: 0`,
+        `${RPDU}.2.1.5.0 = INTEGER: 0`,
+        `${RPDU}.2.1.7.0 = INTEGER: 0`,
+        `${RPDU}.2.2.1.1.1.1 = INTEGER: 1`,
+        `${RPDU}.2.2.1.1.2.1 = INTEGER: 0`,
+        `${RPDU}.2.2.1.1.3.1 = INTEGER: 19`,
+        `${RPDU}.2.2.1.1.4.1 = INTEGER: 24`,
+        `${RPDU}.2.2.1.1.5.1 = INTEGER: 1`,
+        `${RPDU}.2.3.1.1.1.1 = INTEGER: 1`,
+        // Three outlets on, 0.2 A each.
+        `${RPDU}.2.3.1.1.2.1 = Gauge32: 6`,
+        `${RPDU}.2.3.1.1.3.1 = INTEGER: 1`,
+        `${RPDU}.2.3.1.1.4.1 = INTEGER: 1`,
+        `${RPDU}.2.3.1.1.5.1 = INTEGER: 0`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('reads the load from the outlets: an outlet switched off draws nothing; overload from the thresholds', async () => {
+    const load = async () => (await get(V2C_READ, `${RPDU}.2.3.1.1.2.1`, `${RPDU}.2.3.1.1.3.1`)).stdout;
+    expect((await set(V1, `${CONTROL}.1`, 'i', '2')).code).toBe(0);
+    expect(await load()).toBe(`${RPDU}.2.3.1.1.2.1 = Gauge32: 4\n${RPDU}.2.3.1.1.3.1 = INTEGER: 1\n`);
+    emu.device.outletLoadTenths = 90;
+    try {
+      // Two outlets at 9 A: 18 A is under the near-overload threshold (19 A) …
+      expect(await load()).toBe(`${RPDU}.2.3.1.1.2.1 = Gauge32: 180\n${RPDU}.2.3.1.1.3.1 = INTEGER: 1\n`);
+      // … three are 27 A, past the 24 A overload threshold: phaseLoadOverload(4), in rPDUStatus too.
+      expect((await set(V1, `${CONTROL}.1`, 'i', '1')).code).toBe(0);
+      expect(await load()).toBe(`${RPDU}.2.3.1.1.2.1 = Gauge32: 270\n${RPDU}.2.3.1.1.3.1 = INTEGER: 4\n`);
+      expect((await get(V2C_READ, `${RPDU}.5.4.1.3.1`)).stdout).toBe(`${RPDU}.5.4.1.3.1 = INTEGER: 4\n`);
+    } finally {
+      emu.device.outletLoadTenths = 2;
+    }
+  });
+
+  it('walks rPDUStatus: no banks, one phase and its load state, no metered outlets', async () => {
+    const r = await walk(V1_READ, `${RPDU}.5`);
+    expect(r.stdout).toBe(
+      [
+        `${RPDU}.5.1.0 = INTEGER: 0`,
+        `${RPDU}.5.3.0 = INTEGER: 1`,
+        `${RPDU}.5.4.1.1.1 = INTEGER: 1`,
+        `${RPDU}.5.4.1.2.1 = INTEGER: 1`,
+        `${RPDU}.5.4.1.3.1 = INTEGER: 1`,
+        `${RPDU}.5.5.0 = INTEGER: 0`,
+        // rPDUStatus is the last group the card serves.
+        'End of MIB',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('walks MIB-II interfaces: one Ethernet port, up, with packet counters', async () => {
+    const r = await walk(V2C_READ, '.1.3.6.1.2.1.2');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 9)).toEqual([
+      '.1.3.6.1.2.1.2.1.0 = INTEGER: 1',
+      '.1.3.6.1.2.1.2.2.1.1.1 = INTEGER: 1',
+      '.1.3.6.1.2.1.2.2.1.2.1 = STRING: "veth0"',
+      '.1.3.6.1.2.1.2.2.1.3.1 = INTEGER: 6',
+      '.1.3.6.1.2.1.2.2.1.4.1 = INTEGER: 1500',
+      '.1.3.6.1.2.1.2.2.1.5.1 = Gauge32: 100000000',
+      '.1.3.6.1.2.1.2.2.1.6.1 = Hex-STRING: 00 C0 B7 5A 10 21 ',
+      '.1.3.6.1.2.1.2.2.1.7.1 = INTEGER: 1',
+      '.1.3.6.1.2.1.2.2.1.8.1 = INTEGER: 1',
+    ]);
+    expect(lines).toHaveLength(23);
+    expect(lines[22]).toBe('.1.3.6.1.2.1.2.2.1.22.1 = OID: .0.0');
+  });
+
+  it('counts in MIB-II snmp what it really received and answered', async () => {
+    const READ = [1, 2, 5, 13, 15, 17, 21, 28, 30];
+    // One GET (one packet) of all the counters; each is read while that GET is being answered.
+    const counters = async () => {
+      const r = await get(V1_READ, ...READ.map((n) => `.1.3.6.1.2.1.11.${n}.0`));
+      expect(r.code).toBe(0);
+      return new Map(
+        [...r.stdout.matchAll(/^\.1\.3\.6\.1\.2\.1\.11\.(\d+)\.0 = \w+: (\d+)$/gm)].map((m) => [
+          Number(m[1]),
+          Number(m[2]),
+        ]),
+      );
+    };
+    const before = await counters();
+    // A GET of two variables, a SET with the read community (refused), a GET of a missing outlet (v1: noSuchName).
+    await get(V1_READ, `${STATE}.1`, `${STATE}.2`);
+    await set(V1_READ, `${CONTROL}.1`, 'i', '1');
+    await get(V1_READ, `${STATE}.9`);
+    const after = await counters();
+    const delta = (n: number) => (after.get(n) ?? 0) - (before.get(n) ?? 0);
+    // A request is counted as it arrives, its response as it leaves: the second GET of the counters sees
+    // itself arrive, and the first one's response leave.
+    expect(delta(1)).toBe(4); // snmpInPkts: three requests and the second GET
+    expect(delta(2)).toBe(4); // snmpOutPkts: the first GET's response and three answers
+    expect(delta(5)).toBe(1); // snmpInBadCommunityUses: the SET with the read community
+    expect(delta(13)).toBe(READ.length + 2); // snmpInTotalReqVars: the first GET's counters and the two states
+    expect(delta(15)).toBe(3); // snmpInGetRequests: two GETs and the second GET of the counters
+    expect(delta(17)).toBe(1); // snmpInSetRequests
+    expect(delta(21)).toBe(2); // snmpOutNoSuchNames: the refused SET (v1) and the missing outlet
+    expect(delta(28)).toBe(4); // snmpOutGetResponses
+    expect(after.get(30)).toBe(2); // snmpEnableAuthenTraps: disabled(2)
+  });
+
   it('gives the same walk by GETNEXT (v1) as by GETBULK (v2c)', async () => {
     const next = await walk(V1_READ, '.1.3.6.1.4.1.318');
     const bulk = await tool(SNMPBULKWALK, target, V2C_READ, '-Cr7', '.1.3.6.1.4.1.318');
@@ -248,7 +362,7 @@ describe.skipIf(!available)('APC SNMP agent, Rack PDU, with the net-snmp tools',
     expect(next.stdout.endsWith('\nEnd of MIB\n')).toBe(true);
     expect(
       bulk.stdout.endsWith(
-        `${PENDING}.4 = No more variables left in this MIB View (It is past the end of the MIB tree)\n`,
+        `${RPDU}.5.5.0 = No more variables left in this MIB View (It is past the end of the MIB tree)\n`,
       ),
     ).toBe(true);
     const values = (out: string) => out.split('\n').filter((l) => / = (INTEGER|STRING): /.test(l));
@@ -666,7 +780,7 @@ describe.skipIf(!available)('APC SNMP agent, MasterSwitch model', () => {
   });
   afterAll(() => emu.stop());
 
-  it('reports a MasterSwitch identity and serves only the sPDU tables', async () => {
+  it('reports the AP9211 identity (masterSwitchV2) and serves only the sPDU tables', async () => {
     const r = await tool(
       SNMPGET,
       target,
@@ -678,13 +792,51 @@ describe.skipIf(!available)('APC SNMP agent, MasterSwitch model', () => {
     );
     expect(r.stdout).toBe(
       [
-        '.1.3.6.1.2.1.1.2.0 = OID: .1.3.6.1.4.1.318.1.3.4.1',
+        '.1.3.6.1.2.1.1.2.0 = OID: .1.3.6.1.4.1.318.1.3.4.2',
         `${SPDU}.1.4.0 = STRING: "AP9211"`,
         `${SPDU}.4.1.0 = INTEGER: 8`,
         `${RPDU}.1.8.0 = No Such Object available on this agent at this OID`,
         '',
       ].join('\n'),
     );
+  });
+
+  it('switches every outlet through sPDUMasterControlSwitch; sPDUMasterState and sPDUMasterPending read each outlet', async () => {
+    const master = async () =>
+      (await tool(SNMPGET, target, V2C_READ, `${SPDU}.2.1.0`, `${SPDU}.2.2.0`, `${SPDU}.2.3.0`)).stdout;
+    expect((await tool(SNMPSET, target, V1, `${SPDU}.2.1.0`, 'i', '3')).code).toBe(0); // turnAllOffNow
+    expect(await master()).toBe(
+      [
+        `${SPDU}.2.1.0 = INTEGER: 6`, // noCommand
+        `${SPDU}.2.2.0 = STRING: "${Array(8).fill('Off').join(' ')}"`,
+        `${SPDU}.2.3.0 = STRING: "${Array(8).fill('No').join(' ')}"`,
+        '',
+      ].join('\n'),
+    );
+    // The card powers outlets up one after the other, each its delay after the one before: keep them short here.
+    const bank = emu.device.bank;
+    for (let n = 1; n <= 8; n++) bank.configure(n, { bootDelayMs: 100 }, 'test');
+    try {
+      expect((await tool(SNMPSET, target, V1, `${SPDU}.2.1.0`, 'i', '1')).code).toBe(0); // turnAllOnNow
+      await vi.waitFor(() => expect(bank.all().every((o) => o.state === 'ON')).toBe(true), {
+        timeout: 15_000,
+        interval: 50,
+      });
+    } finally {
+      for (let n = 1; n <= 8; n++) bank.configure(n, { bootDelayMs: 5000 }, 'test');
+    }
+    // noCommand(6) is what a GET reads, not a command.
+    expect((await tool(SNMPSET, target, V2C, `${SPDU}.2.1.0`, 'i', '6')).stderr).toContain('wrongValue');
+  });
+
+  it('serves sPDUMasterConfig: power-on delay, the longest reboot duration (read-only), the PDU name (writable)', async () => {
+    const r = await tool(SNMPWALK, target, V1_READ, `${SPDU}.3`);
+    expect(r.stdout).toBe(
+      [`${SPDU}.3.1.0 = INTEGER: 0`, `${SPDU}.3.2.0 = INTEGER: 5`, `${SPDU}.3.3.0 = STRING: "PDU-BAR"`, ''].join('\n'),
+    );
+    expect((await tool(SNMPSET, target, V1, `${SPDU}.3.3.0`, 's', 'MS-1')).code).toBe(0);
+    expect(emu.device.identity.name).toBe('MS-1');
+    expect((await tool(SNMPSET, target, V2C, `${SPDU}.3.2.0`, 'i', '10')).stderr).toContain('notWritable');
   });
 
   it('switches through sPDUOutletCtl and names through sPDUOutletName', async () => {
@@ -715,7 +867,7 @@ describe.skipIf(!available)('ApcSnmpAgent on its own', () => {
         ['-v3', '-u', 'ops', '-l', 'authNoPriv', '-a', 'MD5', '-A', 'ops-auth-key'],
         `${RPDU}.1.3.0`,
       );
-      expect(r.stdout).toBe(`${RPDU}.1.3.0 = STRING: "v6.4.0"\n`);
+      expect(r.stdout).toBe(`${RPDU}.1.3.0 = STRING: "v6.4.6"\n`);
     } finally {
       await first.close();
     }
