@@ -33,6 +33,9 @@ const DEVICE = 'APC MasterSwitch (SNMP)';
 /** The plugin always talks to this port. */
 const SNMP_PORT = 161;
 
+/** The models the plugin was tested with; -S warns about any other (docs/reference/apc.md §6). */
+const TESTED_MODELS: readonly string[] = ['AP9606', 'AP7920', 'AP7921', 'AP7900'];
+
 /** net-snmp's snmp_errstring(), as the plugin logs an error status. */
 const SNMP_ERRORS = [
   '(noError) No Error',
@@ -126,12 +129,18 @@ class ApcMasterSnmpPlugin implements StonithPlugin {
     return S.ACCESS;
   }
 
+  /** -S: the card's model (rPDUIdentModelNumber), as the plugin reads it; a model off its tested list is a warning. */
   async status(): Promise<number> {
-    const r = await this.read(() => this.sw.list());
-    if (r.ok) return S.OK;
-    this.snmpFailed(r.error);
-    this.log.crit('apcmastersnmp_status: cannot read ident.');
-    return S.ACCESS;
+    const r = await this.read(() => this.sw.rackPduModel());
+    if (!r.ok) {
+      this.snmpFailed(r.error);
+      this.log.crit('apcmastersnmp_status: cannot read ident.');
+      return S.ACCESS;
+    }
+    if (!TESTED_MODELS.includes(r.value)) {
+      this.log.warn(`apcmastersnmp_status: module not tested with this hardware '${r.value}'.`);
+    }
+    return S.OK;
   }
 
   async hostlist(): Promise<string[] | null> {

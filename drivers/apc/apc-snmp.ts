@@ -1,8 +1,8 @@
 import snmp from 'net-snmp';
-import type { Deadline } from '../../src/deadline.js';
+import { Deadline } from '../../src/deadline.js';
 import { AuthError, ConnectionError, ProtocolError, TimeoutError } from '../../src/errors.js';
 import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
-import type { PlugInfo, PowerState, PowerSwitch } from '../../src/power-switch.js';
+import type { OperationOptions, PlugInfo, PowerState, PowerSwitch } from '../../src/power-switch.js';
 import { emitProgress, type ProgressListener } from '../../src/progress.js';
 import type { Transcript } from '../../src/transcript.js';
 import { type OutletTables, SYS_OBJECT_ID, tablesFor } from './snmp-tables.js';
@@ -41,13 +41,28 @@ export interface ApcSnmpOptions {
 export interface ApcSnmpSwitch extends PowerSwitch {
   /** Which tables the last session used: "Rack PDU", "MasterSwitch", … */
   readonly tables: string | undefined;
+  /**
+   * The Rack PDU's model number (rPDUIdentModelNumber.0, "AP7930"). A card
+   * without the Rack PDU MIB (a MasterSwitch) answers with an SNMP error,
+   * raised as a ProtocolError carrying the card's status.
+   */
+  rackPduModel(opts?: OperationOptions): Promise<string>;
 }
+
+/** rPDUIdentModelNumber.0 (PowerNet-MIB). */
+const RPDU_IDENT_MODEL_NUMBER = '1.3.6.1.4.1.318.1.1.12.1.5.0';
 
 export function createApcSnmpSwitch(opts: ApcSnmpOptions): ApcSnmpSwitch {
   const backend = new SnmpBackend(opts);
-  return Object.defineProperty(new Fencer(backend, { timeoutMs: opts.timeoutMs, progress: opts.progress }), 'tables', {
-    get: () => backend.tables,
-    enumerable: true,
+  const fencer = new Fencer(backend, { timeoutMs: opts.timeoutMs, progress: opts.progress });
+  const rackPduModel = (o?: OperationOptions) => {
+    const deadline = new Deadline(o?.timeoutMs ?? opts.timeoutMs ?? 60_000, o?.signal);
+    deadline.throwIfAborted();
+    return backend.withSession(deadline, (session) => (session as ApcSnmpSession).text(RPDU_IDENT_MODEL_NUMBER));
+  };
+  return Object.defineProperties(fencer, {
+    tables: { get: () => backend.tables, enumerable: true },
+    rackPduModel: { value: rackPduModel, enumerable: true },
   }) as unknown as ApcSnmpSwitch;
 }
 
@@ -226,6 +241,12 @@ class ApcSnmpSession implements PlugSession {
 
   async setPlugs(plugs: readonly number[], state: PowerState): Promise<void> {
     for (const plug of plugs) await this.snmp.set(`${this.tables.control}.${plug}`, this.tables.values[state], plug);
+  }
+
+  /** One scalar read as text (a DisplayString). */
+  async text(oid: string): Promise<string> {
+    const [vb] = await this.snmp.get([oid]);
+    return Buffer.isBuffer(vb?.value) ? vb.value.toString('latin1') : String(vb?.value ?? '');
   }
 }
 
