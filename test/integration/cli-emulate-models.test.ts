@@ -96,7 +96,7 @@ describe('fencekit emulate: what a start loads', () => {
   fs.writeFileSync(
     hooks,
     "import fs from 'node:fs';\nexport async function load(url, context, next) {\n" +
-      '  fs.appendFileSync(process.env.FENCEKIT_TEST_LOADED, `${url}\\n`);\n  return next(url, context);\n}\n',
+      "  fs.appendFileSync(process.env.FENCEKIT_TEST_LOADED, url + '\\n');\n  return next(url, context);\n}\n",
   );
   const register = path.join(tmp, 'register.mjs');
   fs.writeFileSync(
