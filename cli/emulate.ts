@@ -13,7 +13,6 @@ import { EventBus } from '../emulator/events.js';
 import { checkServes, checkUnitConfig, kindOfModel, type ModelKind } from '../emulator/models.js';
 import { UnitHost } from '../emulator/unit-host.js';
 import { FencekitError, UsageError } from '../src/errors.js';
-import { ConsoleView } from './console-view.js';
 import { logEvents } from './emulator-log.js';
 import { readPassword } from './secrets.js';
 
@@ -205,6 +204,8 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
   let stopOutput: () => void;
   if (onTerminal) {
     const header = [...lines, '  Ctrl-C stops the emulator.'];
+    // Only a terminal gets the view: off one, a start does not load it.
+    const { ConsoleView } = await import('./console-view.js');
     const view = new ConsoleView(
       unit.kind.table(unit.device),
       unit.kind.title(unit.device),

@@ -1,5 +1,5 @@
 import { checkPlugNames, type PlugConfig, parseHostPort, type WtiConfig } from '../config.js';
-import { SerialFrontend, type SerialPortLike } from '../frontends/serial.js';
+import type { SerialFrontend, SerialPortLike } from '../frontends/serial.js';
 import { TelnetFrontend } from '../frontends/telnet.js';
 import { WTI_KIND } from '../models.js';
 import type { UnitKind } from '../unit-kind.js';
@@ -40,6 +40,8 @@ export const wtiUnit: UnitKind<WtiConfig, WtiDevice, WtiSnapshot, WtiFrontEnds, 
       await frontEnds.telnet.listen();
     }
     if (config.serial) {
+      // Loaded only for a serial line, as serialport itself (below).
+      const { SerialFrontend } = await import('../frontends/serial.js');
       const baud = config.baud ?? 9600;
       const port = await (options.openSerial ?? openSerialPort)(config.serial, baud);
       frontEnds.serial = track(
