@@ -1,5 +1,5 @@
 /** The emulator as a library: start a WTI unit in-process, watch its events, drive its lab API. */
-export type { EmulatorConfig, PlugConfig } from './config.js';
+export type { ApcConfig, EmulatorConfig, IloConfig, PlugConfig, UnitConfig, WtiConfig } from './config.js';
 export { describeEvent, type EmulatorEvent, EventBus, type PlugState } from './events.js';
 export { isWtiFault, WTI_FAULTS, WtiDevice, type WtiFault, type WtiSnapshot } from './wti/wti-device.js';
 export { personalities, type WtiModel } from './wti/personality.js';
