@@ -1,9 +1,5 @@
-import { describeEvent, type EventBus, type PlugState } from '../emulator/events.js';
-
-/** What the view shows of each plug: an outlet bank, or an iLO's one server. */
-export interface PlugTable {
-  all(): readonly { number: number; name: string | null; state: PlugState; bootDelayMs: number }[];
-}
+import { describeEvent, type EventBus } from '../emulator/events.js';
+import type { PlugTable } from '../emulator/unit-kind.js';
 
 /**
  * The live view shown when the emulator runs on a terminal: the plug table and

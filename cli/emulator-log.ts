@@ -1,16 +1,22 @@
-import { pino } from 'pino';
 import { describeEvent, type EventBus } from '../emulator/events.js';
 
 /**
- * One log line per event on stderr (JSON, pino), for when the emulator is not
- * on a terminal. Events never carry passwords; the redaction is a second lock.
+ * One log line per event on stderr, for when the emulator is not on a
+ * terminal: JSON in pino's shape (`level` 30 = info, `time` in ms, `src`, the
+ * event's fields, `msg`), written by hand so that starting the emulator does
+ * not load a logging library. Events never carry passwords; masking these keys
+ * is a second lock.
  */
-export function logEvents(bus: EventBus): () => void {
-  const log = pino(
-    { base: { src: 'fencekit-emulator' }, redact: ['password', '*.password', 'systemPassword'] },
-    pino.destination({ fd: 2, sync: true }),
-  );
-  return bus.subscribe(({ time: _time, ...event }) => {
-    log.info(event, describeEvent(event));
+const SECRET_KEYS = new Set(['password', 'systemPassword']);
+
+export function logEvents(bus: EventBus, out: { write(line: string): unknown } = process.stderr): () => void {
+  return bus.subscribe(({ time, ...event }) => {
+    const line = { level: 30, time: time.getTime(), src: 'fencekit-emulator', ...event, msg: describeEvent(event) };
+    // stderr is synchronous for files, pipes and terminals on Linux: a line is out before the next event.
+    out.write(`${JSON.stringify(line, mask)}\n`);
   });
+}
+
+function mask(key: string, value: unknown): unknown {
+  return SECRET_KEYS.has(key) ? '[Redacted]' : value;
 }

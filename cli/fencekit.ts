@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { MODEL_KINDS, MODELS } from '../emulator/models.js';
 import { FencekitError } from '../src/errors.js';
 import { driverFlags } from './driver-flags.js';
 import { DRIVERS } from './drivers.js';
@@ -25,7 +26,7 @@ const program = new Command('fencekit')
 program
   .command('emulate')
   .description('Run an emulated power switch (WTI IPS-800 by default, an APC PDU or an HP iLO)')
-  .option('--model <model>', 'ips800, nps, apc-rackpdu, apc-masterswitch, ilo2, ilo3, ilo4 or ilo5 (default: ips800)')
+  .option('--model <model>', `${MODELS.slice(0, -1).join(', ')} or ${MODELS.at(-1)} (default: ips800)`)
   .option('--firmware <version>', 'APC: 2.7 (menu) or 6.4 (apc> CLI) (default: 2.7)')
   .option('--ssh <host:port>', 'APC: serve SSH here too; iLO: SMASH CLP over SSH')
   .option('--tls <host:port>', 'iLO: raw RIBCL over TLS, as an iLO 2 (the real board: port 443)')
@@ -38,20 +39,24 @@ program
   .option('--role <role>', 'APC: the user is admin, device or outlet (default: admin)')
   .option('--community <name>', 'APC: SNMP write community (default: private; read: public)')
   .option('--outlets <n>', 'APC: number of outlets (default: 24, MasterSwitch 8)')
-  .option('--max-sessions <n>', 'telnet and SSH sessions at once (default: 1, MasterSwitch 2)')
-  .option('--listen <host:port>', 'telnet address (default: 127.0.0.1:2323; port 23 needs root)')
+  .option('--max-sessions <n>', 'APC, iLO: telnet and SSH sessions at once (default: 1, MasterSwitch 2, iLO 4)')
+  .option('--listen <host:port>', 'WTI, APC: telnet address (default: 127.0.0.1:2323; port 23 needs root)')
   .option('--no-telnet', 'serve no telnet (serial only)')
   .option('--password <password>', 'system (WTI) or user (APC, iLO) password (prefer --password-file)')
   .option('--password-file <file>', 'read the password from a file')
   .option('--plug <n=name>', 'name a plug, e.g. --plug 5=mclaws (repeatable)', collect)
-  .option('--serial <path>', 'serve the menu on this serial device too, e.g. /dev/ttyS0')
-  .option('--baud <rate>', 'serial baud rate (default: 9600)')
+  .option('--serial <path>', 'WTI: serve the menu on this serial device too, e.g. /dev/ttyS0')
+  .option('--baud <rate>', 'WTI: serial baud rate (default: 9600)')
   .option('--state <file>', 'keep plug names and states here across restarts (keys, certificates beside it)')
   .option('--config <file>', 'JSON file with the same settings (flags win)')
-  .option('--boot-delay <seconds>', 'boot/sequence delay of every plug (default: 0.5)')
+  .option('--boot-delay <seconds>', 'WTI, APC: boot/sequence (APC: reboot) delay of every plug (default: 0.5, APC 5)')
   .option('--idle-timeout <seconds>', 'drop a session idle this long (default: 300)')
-  .option('--site-id <text>', 'site ID shown on the banner')
-  .option('--fault <name>', 'stall-mid-screen, stuck-relay, drop-after-login; iLO: stuck-power (repeatable)', collect)
+  .option('--site-id <text>', 'WTI: site ID shown on the banner; APC: the card name')
+  .option(
+    '--fault <name>',
+    `${MODEL_KINDS.map((k) => `${k.label}: ${k.faults.join(', ')}`).join('; ')} (repeatable)`,
+    collect,
+  )
   .option('--console', 'show the live plug table (default on a terminal)')
   .option('--no-console', 'print one log line per event on stderr instead')
   .action(async (flags) => {

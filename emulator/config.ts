@@ -1,12 +1,13 @@
-import type { PlugState } from './events.js';
-import { isWtiModel, NAME_MAX, type WtiModel } from './wti/personality.js';
 import type { ApcFirmware, ApcModel, ApcRole } from './apc/apc-device.js';
-import { ILO_FAULTS, ILO_MODELS, type IloModel, isIloModel } from './ilo/ilo-device.js';
-import { WTI_FAULTS } from './wti/wti-device.js';
+import type { PlugState } from './events.js';
+import type { IloModel } from './ilo/ilo-device.js';
+import { NAME_MAX, type WtiModel } from './wti/personality.js';
 
 /**
- * Emulator settings, as `--config FILE` holds them and as the command-line
- * flags override them. Validated here so a typo fails at start, with the key named.
+ * Emulator settings, one type per model family, as `--config FILE` holds them
+ * and as the command-line flags override them. Which keys a family takes is
+ * listed once, in models.ts; the values are checked here, so a typo fails at
+ * start with the key named.
  */
 export interface PlugConfig {
   number: number;
@@ -18,61 +19,92 @@ export interface PlugConfig {
 }
 
 export type Model = WtiModel | ApcModel | IloModel;
-export const APC_MODELS: readonly ApcModel[] = ['apc-rackpdu', 'apc-masterswitch'];
-export const MODELS: readonly Model[] = ['ips800', 'nps', ...APC_MODELS, ...ILO_MODELS];
 
-export function isApcModel(model: string): model is ApcModel {
-  return (APC_MODELS as readonly string[]).includes(model);
-}
-
-export interface EmulatorConfig {
-  model: Model;
-  /** HOST:PORT for telnet; null turns telnet off. */
-  listen: string | null;
+/** What every family takes. */
+interface CommonConfig {
   password?: string | null;
-  siteId?: string | null;
   plugs?: PlugConfig[];
-  /** Seconds, for every plug not given its own. */
-  bootDelay?: number;
-  serial?: string;
-  baud?: number;
   state?: string;
   /** Seconds without input before a session is dropped. */
   idleTimeout?: number;
+  /** Faults switched on from the start (the model kind's list, see models.ts). */
+  faults?: string[];
+  /** Show the live console view (default: when stdout is a terminal). */
+  console?: boolean;
+}
+
+/** A WTI IPS-800 or NPS: telnet and a serial line; the system password, site ID and plug settings. */
+export interface WtiConfig extends CommonConfig {
+  model: WtiModel;
+  /** HOST:PORT for telnet; null turns telnet off. */
+  listen: string | null;
+  serial?: string;
+  baud?: number;
+  siteId?: string | null;
+  /** Seconds, for every plug not given its own. */
+  bootDelay?: number;
   confirm?: boolean;
-  /** APC: the card's firmware, 2.7 (menu) or 6.4 (apc> CLI). */
-  firmware?: ApcFirmware;
-  /** APC: HOST:PORT for SSH and for SNMP (UDP). */
+}
+
+/** An APC card: telnet, SSH and SNMP at once; one user, its role, and the SNMP write community. */
+export interface ApcConfig extends CommonConfig {
+  model: ApcModel;
+  listen: string | null;
   ssh?: string | null;
+  /** HOST:PORT (UDP). */
   snmp?: string | null;
-  /** APC: the user name, its role, and the SNMP write community. */
+  /** 2.7 (menu) or 6.4 (apc> CLI). */
+  firmware?: ApcFirmware;
   username?: string;
   role?: ApcRole;
   community?: string;
-  /** APC: number of outlets (default 24 for a Rack PDU, 8 for a MasterSwitch). */
+  /** Number of outlets (default 24 for a Rack PDU, 8 for a MasterSwitch). */
   outlets?: number;
+  /** Sessions the card takes at once over telnet and SSH together. */
+  maxSessions?: number;
   /**
-   * APC AP9211 only: put a telnet client's `Escape character is '^]'.` line in
+   * AP9211 only: put a telnet client's `Escape character is '^]'.` line in
    * front of the card's telnet output, as a terminal server between
    * cluster-glue's apcmaster and the card would. The card never prints it.
    */
   telnetClientGreeting?: boolean;
-  /** Sessions the unit takes at once over telnet and SSH together. */
-  maxSessions?: number;
-  /** Faults switched on from the start (see WTI_FAULTS). */
-  faults?: string[];
-  /** Show the live console view (default: when stdout is a terminal). */
-  console?: boolean;
-  /** iLO: HOST:PORT for raw RIBCL over TLS (iLO 2 style, port 443 on the real board). */
+  /** The card's name on the banner. */
+  siteId?: string | null;
+  bootDelay?: number;
+}
+
+/** An HP iLO: raw RIBCL over TLS, HTTPS (RIBCL over HTTP, Redfish) and SMASH CLP over SSH; no telnet. */
+export interface IloConfig extends CommonConfig {
+  model: IloModel;
+  /** An iLO serves no telnet: only null (as `--no-telnet` gives) is accepted at start. */
+  listen?: string | null;
+  /** HOST:PORT for raw RIBCL over TLS (iLO 2 style, port 443 on the real board). */
   tls?: string | null;
-  /** iLO: HOST:PORT for TLS answering raw RIBCL and HTTP (RIBCL over HTTP, Redfish), iLO 3 and later. */
+  /** HOST:PORT for TLS answering raw RIBCL and HTTP (RIBCL over HTTP, Redfish), iLO 3 and later. */
   https?: string | null;
-  /** iLO: PEM certificate and key files for tls/https (default: made and kept beside the state file). */
+  ssh?: string | null;
+  /** PEM certificate and key files for tls/https (default: made and kept beside the state file). */
   cert?: string;
   key?: string;
-  /** iLO: seconds between a power command (or button press) and the server's state changing. */
+  /** Seconds between a power command (or button press) and the server's state changing. */
   transition?: number;
+  username?: string;
+  /** SSH sessions at once. */
+  maxSessions?: number;
 }
+
+/** The settings of one unit: its model says which family's keys it may hold. */
+export type UnitConfig = WtiConfig | ApcConfig | IloConfig;
+
+/**
+ * Every key of every family, as a config file may hold them before its model is
+ * known. A unit refuses the keys of another family when it starts (models.ts).
+ */
+export type EmulatorConfig = Omit<WtiConfig, 'model'> &
+  Omit<ApcConfig, 'model'> &
+  Omit<IloConfig, 'model' | 'listen'> & { model: Model };
+
+export type SettingKey = Exclude<keyof EmulatorConfig, 'model'>;
 
 export const DEFAULT_LISTEN = '127.0.0.1:2323';
 
@@ -93,58 +125,83 @@ export function parsePlugFlag(text: string): PlugConfig {
   return { number: Number(m[1]), name: m[2] === '' ? null : m[2] };
 }
 
-/** Every fault some model knows; which model takes which is checked when the unit starts (faultsOf). */
-const KNOWN_FAULTS: readonly string[] = [...new Set<string>([...WTI_FAULTS, ...ILO_FAULTS])];
+type Check = (value: unknown) => string | null;
 
-/** The faults a model can be given. */
-export function faultsOf(model: Model): readonly string[] {
-  return isIloModel(model) ? ILO_FAULTS : WTI_FAULTS;
-}
+const address: Check = (v) => (v === null || typeof v === 'string' ? null : 'HOST:PORT or null');
+const text: Check = (v) => (v === null || typeof v === 'string' ? null : 'a string');
+const seconds: Check = (v) => (typeof v === 'number' && v >= 0 ? null : 'a number ≥ 0');
+const count: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'a whole number ≥ 1');
+const flag: Check = (v) => (typeof v === 'boolean' ? null : 'true or false');
+const oneOf =
+  (values: string[], want: string): Check =>
+  (v) =>
+    values.includes(v as string) ? null : want;
 
+/**
+ * Every setting: the flag that gives it on the command line, and the check of
+ * its value. `plugs`, `faults` and `model` are checked on their own (plug
+ * lists, the model kind's faults, the list of models).
+ */
+export const SETTINGS: Record<SettingKey, { flag: string; check: Check }> = {
+  listen: { flag: '--listen', check: address },
+  password: { flag: '--password', check: text },
+  siteId: { flag: '--site-id', check: text },
+  plugs: { flag: '--plug', check: () => null },
+  bootDelay: { flag: '--boot-delay', check: seconds },
+  serial: { flag: '--serial', check: text },
+  baud: { flag: '--baud', check: seconds },
+  state: { flag: '--state', check: text },
+  idleTimeout: { flag: '--idle-timeout', check: seconds },
+  confirm: { flag: '(no flag)', check: flag },
+  console: { flag: '--console', check: flag },
+  faults: {
+    flag: '--fault',
+    check: (v) => (Array.isArray(v) && v.every((f) => typeof f === 'string') ? null : 'a list of fault names'),
+  },
+  firmware: { flag: '--firmware', check: oneOf(['2.7', '6.4'], '2.7 or 6.4') },
+  ssh: { flag: '--ssh', check: address },
+  snmp: { flag: '--snmp', check: address },
+  username: { flag: '--username', check: text },
+  role: { flag: '--role', check: oneOf(['admin', 'device', 'outlet'], 'admin, device or outlet') },
+  community: { flag: '--community', check: text },
+  outlets: { flag: '--outlets', check: count },
+  maxSessions: { flag: '--max-sessions', check: count },
+  telnetClientGreeting: { flag: 'telnetClientGreeting (config file only)', check: flag },
+  tls: { flag: '--tls', check: address },
+  https: { flag: '--https', check: address },
+  cert: { flag: '--cert', check: text },
+  key: { flag: '--key', check: text },
+  transition: { flag: '--transition', check: seconds },
+};
+
+/** Addresses a front-end listens on; null turns it off. */
+export const ADDRESS_KEYS = ['listen', 'ssh', 'snmp', 'tls', 'https'] as const;
+
+/**
+ * Checks the values of a config file (or of the flags gathered as one): every
+ * key known to some family, every value of its type. Whether the keys belong
+ * to the chosen model is checked once the model is known (models.ts).
+ */
 export function validateConfig(raw: unknown, source: string): Partial<EmulatorConfig> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${source}: expected a JSON object`);
   }
-  const known = new Set([
-    'model', 'listen', 'password', 'siteId', 'plugs', 'bootDelay', 'serial', 'baud', 'state', 'idleTimeout', 'confirm', 'console', 'faults',
-    'firmware', 'ssh', 'snmp', 'username', 'role', 'community', 'outlets', 'maxSessions', 'telnetClientGreeting',
-    'tls', 'https', 'cert', 'key', 'transition',
-  ]);
   const c = raw as Record<string, unknown>;
-  for (const key of Object.keys(c)) if (!known.has(key)) throw new ConfigError(`${source}: unknown setting '${key}'`);
-  const fail = (key: string, want: string) => {
-    throw new ConfigError(`${source}: '${key}' must be ${want}`);
-  };
-  const knownModel = (m: string) => isWtiModel(m) || isApcModel(m) || isIloModel(m);
-  if (c.model !== undefined && (typeof c.model !== 'string' || !knownModel(c.model))) {
-    fail('model', MODELS.join(', '));
-  }
-  for (const key of ['listen', 'ssh', 'snmp', 'tls', 'https'] as const) {
-    if (c[key] === undefined || c[key] === null) continue;
-    if (typeof c[key] !== 'string') fail(key, 'HOST:PORT or null');
-    parseHostPort(c[key] as string, `${source}: ${key}`);
-  }
-  if (c.firmware !== undefined && c.firmware !== '2.7' && c.firmware !== '6.4') fail('firmware', '2.7 or 6.4');
-  if (c.role !== undefined && !['admin', 'device', 'outlet'].includes(c.role as string)) fail('role', 'admin, device or outlet');
-  for (const key of ['outlets', 'maxSessions'] as const) {
-    if (c[key] !== undefined && !(Number.isInteger(c[key]) && (c[key] as number) >= 1)) fail(key, 'a whole number ≥ 1');
-  }
-  for (const key of ['password', 'siteId', 'serial', 'state', 'username', 'community', 'cert', 'key'] as const) {
-    if (c[key] !== undefined && c[key] !== null && typeof c[key] !== 'string') fail(key, 'a string');
-  }
-  for (const key of ['bootDelay', 'baud', 'idleTimeout', 'transition'] as const) {
-    if (c[key] !== undefined && (typeof c[key] !== 'number' || (c[key] as number) < 0)) fail(key, 'a number ≥ 0');
-  }
-  for (const key of ['confirm', 'console', 'telnetClientGreeting'] as const) {
-    if (c[key] !== undefined && typeof c[key] !== 'boolean') fail(key, 'true or false');
+  for (const [key, value] of Object.entries(c)) {
+    if (key === 'model') continue;
+    const setting = (SETTINGS as Record<string, (typeof SETTINGS)[SettingKey]>)[key];
+    if (!setting) throw new ConfigError(`${source}: unknown setting '${key}'`);
+    if (value === undefined) continue;
+    const want = setting.check(value);
+    if (want) throw new ConfigError(`${source}: '${key}' must be ${want}`);
   }
   if (c.telnetClientGreeting === true && c.model !== undefined && c.model !== 'apc-masterswitch') {
-    fail('telnetClientGreeting', "used only with model apc-masterswitch (a telnet client's line, for the AP9211)");
+    throw new ConfigError(
+      `${source}: 'telnetClientGreeting' is used only with model apc-masterswitch (a telnet client's line, for the AP9211)`,
+    );
   }
-  if (c.faults !== undefined) {
-    if (!Array.isArray(c.faults) || !c.faults.every((f) => typeof f === 'string' && KNOWN_FAULTS.includes(f))) {
-      fail('faults', `a list of: ${KNOWN_FAULTS.join(', ')}`);
-    }
+  for (const key of ADDRESS_KEYS) {
+    if (typeof c[key] === 'string') parseHostPort(c[key] as string, `${source}: ${key}`);
   }
   if (c.plugs !== undefined) c.plugs = normalisePlugs(c.plugs, source);
   return c as Partial<EmulatorConfig>;
@@ -152,19 +209,15 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
 
 /** Plugs as `{"1": "pete"}` or `[{"number": 1, "name": "pete", …}]`. */
 function normalisePlugs(raw: unknown, source: string): PlugConfig[] {
-  if (!Array.isArray(raw) && raw && typeof raw === 'object') {
+  if (raw === null || typeof raw !== 'object') throw new ConfigError(`${source}: 'plugs' must be a list or an object`);
+  if (!Array.isArray(raw)) {
     for (const key of Object.keys(raw)) {
       if (!/^\d+$/.test(key)) throw new ConfigError(`${source}: plugs key '${key}' is not a plug number`);
     }
   }
   const list: unknown[] = Array.isArray(raw)
     ? raw
-    : raw && typeof raw === 'object'
-      ? Object.entries(raw).map(([n, name]) => ({ number: Number(n), name }))
-      : [];
-  if (!Array.isArray(raw) && (raw === null || typeof raw !== 'object')) {
-    throw new ConfigError(`${source}: 'plugs' must be a list or an object`);
-  }
+    : Object.entries(raw).map(([n, name]) => ({ number: Number(n), name }));
   return list.map((p, i) => {
     const where = `${source}: plugs[${i}]`;
     if (!p || typeof p !== 'object') throw new ConfigError(`${where} must be an object`);
@@ -200,6 +253,7 @@ export function checkPlugNames(plugs: PlugConfig[], plugCount: number): void {
     if (p.name && p.name.length > NAME_MAX) {
       throw new ConfigError(`plug ${p.number}: name '${p.name}' is longer than ${NAME_MAX} characters`);
     }
-    if (p.name?.includes('|')) throw new ConfigError(`plug ${p.number}: a name cannot hold '|' (it splits the status table)`);
+    if (p.name?.includes('|'))
+      throw new ConfigError(`plug ${p.number}: a name cannot hold '|' (it splits the status table)`);
   }
 }

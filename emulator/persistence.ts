@@ -24,7 +24,8 @@ export function restoreState<S extends { model: string }>(file: string | undefin
     throw new ConfigError((err as Error).message, { cause: err });
   }
   if (!saved) return;
-  if (saved.model !== unit.model) throw new ConfigError(`state file ${file} holds a ${saved.model}, not a ${unit.model}`);
+  if (saved.model !== unit.model)
+    throw new ConfigError(`state file ${file} holds a ${saved.model}, not a ${unit.model}`);
   try {
     unit.load(saved);
   } catch (err) {

@@ -10,7 +10,11 @@ import type { PlugInfo } from '../../src/power-switch.js';
 export function parseMenuOutlets(screen: string): PlugInfo[] {
   const outlets = new Map<number, PlugInfo>();
   for (const raw of screen.split('\n')) {
-    const line = raw.split('\r').filter((part) => part.trim() !== '').pop() ?? '';
+    const line =
+      raw
+        .split('\r')
+        .filter((part) => part.trim() !== '')
+        .pop() ?? '';
     const m = /^\s*(\d+)- (.*?)\s+(ON|OFF)\s*$/.exec(line);
     if (!m) continue;
     const plug = Number(m[1]);
@@ -25,7 +29,12 @@ export function parseCliOutlets(text: string): PlugInfo[] {
   const outlets: PlugInfo[] = [];
   for (const line of text.split(/\r?\n|\r/)) {
     const m = /^\s*(\d+): (.*): (On|Off)\s*$/i.exec(line);
-    if (m) outlets.push({ plug: Number(m[1]), name: m[2] as string, state: (m[3] as string).toLowerCase() === 'on' ? 'on' : 'off' });
+    if (m)
+      outlets.push({
+        plug: Number(m[1]),
+        name: m[2] as string,
+        state: (m[3] as string).toLowerCase() === 'on' ? 'on' : 'off',
+      });
   }
   if (outlets.length === 0) throw new ProtocolError('olStatus listed no outlets');
   return outlets;

@@ -4,8 +4,8 @@ import type { AuthContext, Connection, ParsedKey, PseudoTtyInfo, ServerChannel }
 import ssh2 from 'ssh2';
 import { sshFingerprint } from '../../src/transport/ssh.js';
 import type { EmulatorEvent } from '../events.js';
-import { writeFileAtomic } from '../state-file.js';
 import type { SessionFactory } from '../session.js';
+import { writeFileAtomic } from '../state-file.js';
 import { LineChannel } from './line-channel.js';
 import type { SessionLimit } from './session-limit.js';
 
@@ -274,4 +274,3 @@ function loadOrCreateHostKey(file: string | undefined): { key: ParsedKey; pem: s
   }
   throw new Error('ssh2 could not read any host key it generated');
 }
-

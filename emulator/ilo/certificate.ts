@@ -202,4 +202,3 @@ async function generateCertificate(
     .replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
   return { cert: cert.toString('pem').replace(/\r\n/g, '\n').replace(/\n?$/, '\n'), key };
 }
-

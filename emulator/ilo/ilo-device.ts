@@ -15,7 +15,10 @@ export function isIloModel(model: string): model is IloModel {
 }
 
 /** What each generation reports: RIBCL version, firmware, processor name. [unverified beyond iLO3 1.82] */
-export const ILO_IDENTITY: Record<IloModel, { ribcl: string; firmware: string; date: string; processor: string; license: string }> = {
+export const ILO_IDENTITY: Record<
+  IloModel,
+  { ribcl: string; firmware: string; date: string; processor: string; license: string }
+> = {
   ilo2: { ribcl: '2.22', firmware: '2.29', date: 'Jul 16 2015', processor: 'iLO2', license: 'iLO 2 Advanced' },
   ilo3: { ribcl: '2.23', firmware: '1.82', date: 'Jan 15 2015', processor: 'iLO3', license: 'iLO 3 Advanced' },
   ilo4: { ribcl: '2.23', firmware: '2.78', date: 'Apr 28 2021', processor: 'iLO4', license: 'iLO Advanced' },

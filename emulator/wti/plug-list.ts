@@ -51,9 +51,7 @@ function resolveToken(token: string, plugs: readonly NamedPlug[]): number[] {
 
 function byName(pattern: string, plugs: readonly NamedPlug[]): number[] {
   const wanted = pattern.toLowerCase();
-  const wildcard = wanted.includes('*')
-    ? new RegExp(`^${wanted.split('*').map(escapeRegExp).join('.*')}$`)
-    : null;
+  const wildcard = wanted.includes('*') ? new RegExp(`^${wanted.split('*').map(escapeRegExp).join('.*')}$`) : null;
   return plugs
     .filter((p) => {
       if (p.name === null) return false;
