@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EmulatorEvent } from '../../emulator/events.js';
-import type { Terminal } from '../../emulator/session.js';
 import { type MenuSessionOptions, WtiMenuSession } from '../../emulator/wti/menu-session.js';
 import { statusScreen } from '../../emulator/wti/screens.js';
 import { WtiDevice, type WtiSnapshot } from '../../emulator/wti/wti-device.js';
+import { FakeTerminal } from '../helpers/fake-terminal.js';
 import { ManualScheduler, settle } from './support.js';
 
 /**
@@ -11,40 +11,6 @@ import { ManualScheduler, settle } from './support.js';
  * clock in the test's hands. What is asserted is what a person (or fence_wti,
  * or wti_nps) would see on the line.
  */
-class FakeTerminal implements Terminal {
-  readonly origin = 'test 127.0.0.1:4000';
-  /** Everything written, in order. */
-  all = '';
-  /** Written since the last take(). */
-  private fresh = '';
-  secret = false;
-  /** Every setSecret call, in order. */
-  readonly secretCalls: boolean[] = [];
-  closedWith: string | null = null;
-  writesAfterClose = 0;
-
-  write(text: string): void {
-    if (this.closedWith !== null) this.writesAfterClose++;
-    this.all += text;
-    this.fresh += text;
-  }
-
-  setSecret(on: boolean): void {
-    this.secret = on;
-    this.secretCalls.push(on);
-  }
-
-  close(reason: string): void {
-    this.closedWith = reason;
-  }
-
-  /** What was written since the last call. */
-  take(): string {
-    const t = this.fresh;
-    this.fresh = '';
-    return t;
-  }
-}
 
 type DeviceSetup = Partial<Omit<WtiSnapshot, 'plugs'>> & { plugs?: Partial<WtiSnapshot['plugs'][number]>[] };
 
@@ -53,7 +19,7 @@ function setup(opts: { model?: 'ips800' | 'nps'; device?: DeviceSetup; session?:
   const events: EmulatorEvent[] = [];
   const device = new WtiDevice({ model: opts.model ?? 'ips800', emit: (e) => events.push(e), scheduler });
   device.load({ systemPassword: 'secret', ...opts.device });
-  const term = new FakeTerminal();
+  const term = new FakeTerminal('test 127.0.0.1:4000', { countWritesAfterClose: true });
   const session = new WtiMenuSession(device, term, (e) => events.push(e), opts.session);
   const type = (...lines: string[]) => {
     for (const l of lines) session.input(l);
