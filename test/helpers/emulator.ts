@@ -3,16 +3,18 @@ import type { WtiModel } from '../../emulator/wti/personality.js';
 
 /** A WTI emulator's settings. */
 export type WtiConfig = EmulatorConfig & { model: WtiModel };
+
 import { EventBus, type Timestamped } from '../../emulator/events.js';
 import { WtiEmulator, type WtiEmulatorOptions } from '../../emulator/wti-emulator.js';
 
 /**
  * An in-process WTI emulator for a test, on its own loopback address. Tests
  * in different files run in parallel, so each file takes its own 127.0.0.N
- * (see ADDRESSES.md beside this file).
+ * (see ADDRESSES.md beside this file). APC and iLO units: units.ts.
  */
 export interface RunningWti {
   emulator: WtiEmulator;
+  bus: EventBus;
   host: string;
   port: number;
   events: Timestamped[];
@@ -34,6 +36,7 @@ export async function startWti(
   const address = emulator.telnet?.address;
   return {
     emulator,
+    bus,
     host: address?.address ?? '',
     port: address?.port ?? 0,
     events,
