@@ -66,7 +66,7 @@ export async function startApc(
 export type IloFront = 'tls' | 'https' | 'ssh';
 export type RunningIlo = RunningUnit<IloEmulator, IloFront>;
 
-/** An iLO board (default: iLO 4, user admin/pw, power changes at once). */
+/** An iLO board (default: iLO 4, user admin/pw). */
 export async function startIlo(
   host: string,
   opts: Partial<Settings> & { model?: IloModel } & Partial<Record<IloFront, number>>,
@@ -82,7 +82,6 @@ export async function startIlo(
       model,
       username: 'admin',
       password: 'pw',
-      transition: 0,
       ...settings,
       listen: null,
       tls: at(tls),

@@ -18,7 +18,15 @@ const PLUGS = [
 ];
 
 function startApc(firmware: '2.7' | '6.4', n: number) {
-  return startUnit(`127.0.0.${n}`, { firmware, telnet: 0, ssh: 0, snmp: 0, role: 'outlet', plugs: PLUGS, bootDelay: 0.2 });
+  return startUnit(`127.0.0.${n}`, {
+    firmware,
+    telnet: 0,
+    ssh: 0,
+    snmp: 0,
+    role: 'outlet',
+    plugs: PLUGS,
+    bootDelay: 0.2,
+  });
 }
 
 /** Every test starts from a card with no fault and every outlet on, so it passes alone or after any other. */

@@ -3,9 +3,9 @@ import { createWtiSwitch, type WtiOptions } from '../../drivers/wti/index.js';
 import { AbortedError, AuthError, BusyError, ConnectionError, TimeoutError, UnknownPlugError } from '../../src/errors.js';
 import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
-import { untilEvent } from '../helpers/wait.js';
 import { peer } from '../helpers/run.js';
 import { SOCAT, startPtyPair } from '../helpers/pty-pair.js';
+import { untilEvent } from '../helpers/wait.js';
 
 /** The WTI driver against the emulator, over telnet and a serial pty pair. 127.0.0.90–99. */
 describe('WTI driver over telnet', () => {
