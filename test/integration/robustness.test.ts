@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorEvent, Timestamped } from '../../emulator/events.js';
 import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { untilEvent, waitFor } from '../helpers/wait.js';
 
 /**
  * Abuse on the telnet port: garbage, option floods, endless lines, dropped and
@@ -110,20 +111,8 @@ function originOf(client: RawClient): string {
 }
 
 /** Wait (bounded) for an event the emulator reports. */
-async function waitForEvent(
-  wti: RunningWti,
-  match: (e: EmulatorEvent) => boolean,
-  timeoutMs = 5000,
-): Promise<Timestamped> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = wti.events.find(match);
-    if (found) return found;
-    if (Date.now() > deadline) {
-      throw new Error(`no such event within ${timeoutMs} ms; got ${JSON.stringify(wti.events.map((e) => e.type))}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+function waitForEvent(wti: RunningWti, match: (e: EmulatorEvent) => boolean, timeoutMs = 5000): Promise<Timestamped> {
+  return untilEvent(wti, match, { timeoutMs, what: 'an event the test expects' });
 }
 
 /** The session of `client` has ended on the emulator: its slot is free again. */
@@ -385,9 +374,13 @@ describe('telnet front-end under abuse', () => {
       wti.events.some((e) => e.type === 'logout' && e.origin === origin && e.reason === 'peer stopped reading');
     let asked = 0;
     for (let i = 0; i < 100 && !dropped() && !socket.destroyed; i++) {
-      socket.write(batch);
+      let sent = false;
+      socket.write(batch, () => {
+        sent = true;
+      });
       asked += 1000;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The next batch once this one is in the kernel's hands, or the emulator has given up on us.
+      await waitFor(() => sent || dropped() || socket.destroyed, { what: 'the batch sent or the peer dropped' });
     }
     await waitForEvent(wti, (e) => e.type === 'logout' && e.origin === origin && e.reason === 'peer stopped reading');
 
@@ -436,11 +429,7 @@ describe('telnet front-end under abuse', () => {
     // Each either gets the password prompt or is closed; wait (bounded) until all have one or the other.
     await Promise.all(
       crowd.map(async (c) => {
-        const deadline = Date.now() + 5000;
-        while (!c.closed && !c.plain.includes('Password: ')) {
-          if (Date.now() > deadline) throw new Error('neither a prompt nor a close');
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
+        await waitFor(() => c.closed || c.plain.includes('Password: '), { what: 'a prompt or a close' });
       }),
     );
     const winners = crowd.filter((c) => c.plain.includes('Password: '));
