@@ -118,3 +118,24 @@ function running<E extends { stop(): Promise<void> }, F extends string>(
   const first = Object.values<number | undefined>(ports)[0];
   return { emulator, bus, host, port: first ?? 0, ports, events, stop: () => emulator.stop() };
 }
+
+/**
+ * Back to how a test expects to find the card: no fault, no delayed command
+ * pending, the outlets in `off` off and every other one on. For files that
+ * share one emulator between tests, so each test passes alone or after any other.
+ */
+export function resetApc(apc: RunningApc, off: readonly number[] = []): void {
+  const d = apc.emulator.device;
+  d.faults.clear();
+  const all = d.bank.all().map((o) => o.number);
+  d.cancelLater(all);
+  for (const n of all) d.bank.force(n, off.includes(n) ? 'OFF' : 'ON', 'test');
+}
+
+/** The iLO counterpart: no fault, no power change pending, the server in `power`. */
+export function resetIlo(ilo: RunningIlo, power: 'ON' | 'OFF' = 'ON'): void {
+  const d = ilo.emulator.device;
+  d.faults.clear();
+  d.stop();
+  d.load({ power });
+}
