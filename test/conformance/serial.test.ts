@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { peer } from '../helpers/run.js';
+import { untilEvent, waitFor } from '../helpers/wait.js';
 
 /**
  * The serial set-up port over a real pseudo-terminal pair made by socat: the
@@ -44,15 +45,13 @@ class PtyTerminal {
 
   /** Wait (bounded) until the output after `from` matches; return that part. */
   async expect(pattern: string | RegExp, from: number, timeoutMs = 5000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    const seen = () => {
       const text = this.output.slice(from);
-      if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) return text;
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${String(pattern)}; got ${JSON.stringify(text)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+      return (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) ? text : null;
+    };
+    return waitFor(seen, { what: String(pattern), timeoutMs }).catch((err: Error) => {
+      throw new Error(`${err.message}; got ${JSON.stringify(this.output.slice(from))}`);
+    });
   }
 
   /** Type a line ended by CR, as a terminal's Enter; return the answer up to `until`. */
@@ -64,12 +63,11 @@ class PtyTerminal {
 }
 
 async function waitForLinks(paths: string[], child: ChildProcess, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!paths.every((p) => fs.existsSync(p))) {
-    if (child.exitCode !== null) throw new Error(`socat exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`socat did not create ${paths.join(' and ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitFor(() => child.exitCode !== null || paths.every((p) => fs.existsSync(p)), {
+    what: `socat to create ${paths.join(' and ')}`,
+    timeoutMs,
+  });
+  if (child.exitCode !== null) throw new Error(`socat exited with ${child.exitCode}`);
 }
 
 describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () => {
@@ -177,11 +175,9 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
     const from = terminal.output.length;
     await terminal.type('/X,y\r');
     await terminal.expect('/X,y\r\n', from);
-    const deadline = Date.now() + 5000;
-    while (!wti.events.some((e) => e.type === 'logout' && e.origin.startsWith('serial ') && e.reason === 'logout')) {
-      if (Date.now() > deadline) throw new Error('the serial session did not end');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await untilEvent(wti, (e) => e.type === 'logout' && e.origin.startsWith('serial ') && e.reason === 'logout', {
+      what: 'the serial session to end',
+    });
     expect(terminal.output.slice(from)).toBe('/X,y\r\n');
 
     const wake = terminal.output.length;

@@ -7,6 +7,7 @@ import type { SerialPortLike } from '../../emulator/frontends/serial.js';
 import { WtiEmulator } from '../../emulator/wti-emulator.js';
 import { plugStates } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * The RS-232 set-up port, through serialport's mock binding: what a person at
@@ -56,15 +57,13 @@ class MockTerminal {
 
   /** Wait (bounded) until the output after `from` matches; return that part of the output. */
   async expect(pattern: string | RegExp, from: number, timeoutMs = 3000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    const seen = () => {
       const text = this.output.slice(from);
-      if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) return text;
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${String(pattern)}; got ${JSON.stringify(text)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+      return (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) ? text : null;
+    };
+    return waitFor(seen, { what: String(pattern), timeoutMs }).catch((err: Error) => {
+      throw new Error(`${err.message}; got ${JSON.stringify(this.output.slice(from))}`);
+    });
   }
 
   /** Wake the line and log in; returns the offset after the first prompt. */
@@ -281,11 +280,9 @@ describe('serial front-end (mock port)', () => {
   it('puts the line to sleep after the idle timeout', async () => {
     const { line } = await startSerial({ idleTimeout: 0.2 });
     await line.login();
-    const deadline = Date.now() + 5000;
-    while (!line.events.some((e) => e.type === 'logout' && e.reason === 'idle timeout')) {
-      if (Date.now() > deadline) throw new Error('the session was never dropped');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(() => line.events.some((e) => e.type === 'logout' && e.reason === 'idle timeout'), {
+      what: 'the session dropped for idleness',
+    });
     const wake = line.output.length;
     await line.type('\r');
     await line.expect('Password: ', wake);
