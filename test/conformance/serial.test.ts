@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SerialPort } from 'serialport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { peer } from '../helpers/run.js';
@@ -78,7 +78,8 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
   let terminal: PtyTerminal;
   let telnet: RawClient | undefined;
 
-  beforeAll(async () => {
+  // A fresh cable, unit and terminal for each test, so each passes alone (-t) or after any other.
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fencekit-serial-'));
     const linkA = path.join(dir, 'a');
     const linkB = path.join(dir, 'b');
@@ -105,8 +106,9 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
     terminal = new PtyTerminal(port);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     telnet?.close();
+    telnet = undefined;
     const port = sideB;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     await wti?.stop();
@@ -117,6 +119,15 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  /** Wake the serial line and log in, as the first test does step by step. */
+  async function logIn(): Promise<void> {
+    await terminal.type('\r');
+    await terminal.expect('Password: ', 0);
+    const from = terminal.output.length;
+    await terminal.type('secret\r');
+    await terminal.expect(TABLE_END, from);
+  }
 
   it('sleeps until a key, then asks for the password; the password is never echoed', async () => {
     // Nothing was written before the key: the first bytes read are the prompt.
@@ -134,6 +145,7 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
 
   it('echoes /S and shows byte for byte the table a telnet session shows', async () => {
     if (!wti) throw new Error('no emulator');
+    await logIn();
     telnet = await RawClient.connect(wti.host, wti.port);
     await telnet.login('secret');
     const from = telnet.plain.length;
@@ -146,7 +158,10 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
   });
 
   it('switches plugs from the serial line, with the same redrawn table as telnet', async () => {
-    if (!wti || !telnet) throw new Error('no emulator');
+    if (!wti) throw new Error('no emulator');
+    await logIn();
+    telnet = await RawClient.connect(wti.host, wti.port);
+    await telnet.login('secret');
     const off = await terminal.command('/OFF 1,y');
     expect(off).toMatch(/^\/OFF 1,y\r\n\r\nProcessing - please wait\r\n\r\nInternet Power Switch/);
     expect(off).toContain(' 1   | node1            | (undefined) |   OFF  |');
@@ -172,6 +187,7 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
 
   it('puts the line back to sleep on /X; the next key starts a fresh login', async () => {
     if (!wti) throw new Error('no emulator');
+    await logIn();
     const from = terminal.output.length;
     await terminal.type('/X,y\r');
     await terminal.expect('/X,y\r\n', from);

@@ -51,3 +51,14 @@ export function plugStates(emulator: WtiEmulator): string {
     .map((o) => o.state)
     .join(' ');
 }
+
+/**
+ * Back to how a test expects to find the unit: no fault, no boot step pending,
+ * the plugs in `off` off and every other one on. For files that share one
+ * emulator between tests, so each test passes alone or after any other.
+ */
+export function resetWti(wti: RunningWti, off: readonly number[] = []): void {
+  const d = wti.emulator.device;
+  d.faults.clear();
+  for (const o of d.bank.all()) d.bank.force(o.number, off.includes(o.number) ? 'OFF' : 'ON', 'test');
+}
