@@ -120,7 +120,18 @@ describe.skipIf(!available)('fence_wti against the IPS-800 emulator', () => {
   it('works against the NPS personality too', async () => {
     const nps = await startWti({ listen: '127.0.0.11:0', model: 'nps', password: 'changeme' });
     try {
-      const r = await run(FENCE_WTI, ['-a', nps.host, '-u', String(nps.port), '-p', 'changeme', '-n', '3', '-o', 'off']);
+      const r = await run(FENCE_WTI, [
+        '-a',
+        nps.host,
+        '-u',
+        String(nps.port),
+        '-p',
+        'changeme',
+        '-n',
+        '3',
+        '-o',
+        'off',
+      ]);
       expect(r.stdout).toBe('Success: Powered OFF\n');
       expect(nps.emulator.device.bank.get(3)?.state).toBe('OFF');
     } finally {

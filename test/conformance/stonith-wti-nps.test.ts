@@ -105,7 +105,11 @@ describe.skipIf(!available)('stonith -t wti_nps against the IPS-800 emulator', (
   });
 
   it('a wrong password fails without switching anything', async () => {
-    const wrong = await startWti({ listen: '127.0.0.21:23', password: 'changeme', plugs: [{ number: 2, name: 'node2' }] });
+    const wrong = await startWti({
+      listen: '127.0.0.21:23',
+      password: 'changeme',
+      plugs: [{ number: 2, name: 'node2' }],
+    });
     try {
       const before = plugStates(wrong.emulator);
       const r = await run(STONITH, ['-t', 'wti_nps', 'ipaddr=127.0.0.21', 'password=bad', '-T', 'off', 'node2'], {

@@ -68,7 +68,8 @@ function garbage(seed: number, length: number, exclude: readonly number[] = []):
     if (pick < 0.04) part = Buffer.from([IAC, [WILL, WONT, DO, DONT][Math.floor(next() * 4)] as number, byte()]);
     else if (pick < 0.06) part = Buffer.from([IAC, IAC]);
     else if (pick < 0.08) part = Buffer.from([IAC, 0xf1 + Math.floor(next() * 9)]);
-    else if (pick < 0.1) part = Buffer.concat([Buffer.from([IAC, SB, byte()]), randomBytes(byte(), byte() % 40), Buffer.from([IAC, SE])]);
+    else if (pick < 0.1)
+      part = Buffer.concat([Buffer.from([IAC, SB, byte()]), randomBytes(byte(), byte() % 40), Buffer.from([IAC, SE])]);
     else if (pick < 0.11) part = Buffer.concat([Buffer.from([IAC, SB, byte()]), randomBytes(byte(), byte() % 40)]);
     else part = randomBytes(Math.floor(next() * 2 ** 31), 1 + Math.floor(next() * 300), exclude);
     parts.push(part);
@@ -230,7 +231,7 @@ describe('telnet front-end under abuse', () => {
       flood[i * 3] = IAC;
       flood[i * 3 + 1] = verbs[Math.floor(next() * 4)] as number;
       // Mostly the options that matter (BINARY, ECHO, SGA), and every other one too.
-      flood[i * 3 + 2] = next() < 0.5 ? [0, 1, 3][Math.floor(next() * 3)] as number : Math.floor(next() * 256);
+      flood[i * 3 + 2] = next() < 0.5 ? ([0, 1, 3][Math.floor(next() * 3)] as number) : Math.floor(next() * 256);
     }
     await sendInChunks(client, flood, () => 1000 + Math.floor(next() * 30_000));
 
@@ -413,10 +414,9 @@ describe('telnet front-end under abuse', () => {
     const off = await waitForEvent(wti, (e) => e.type === 'plug' && e.plug === 1 && e.state === 'OFF');
     const on = await waitForEvent(wti, (e) => e.type === 'plug' && e.plug === 1 && e.state === 'ON');
     expect(wti.events.indexOf(off)).toBeLessThan(wti.events.indexOf(on));
-    expect(wti.events.filter((e) => e.type === 'plug').map((e) => e.type === 'plug' && `${e.plug} ${e.state}`)).toEqual([
-      '1 OFF',
-      '1 ON',
-    ]);
+    expect(wti.events.filter((e) => e.type === 'plug').map((e) => e.type === 'plug' && `${e.plug} ${e.state}`)).toEqual(
+      ['1 OFF', '1 ON'],
+    );
     expect(plugStates(wti.emulator)).toBe(INITIAL);
     expect(await cleanSession(wti)).toBe(before);
   });

@@ -1,10 +1,10 @@
 import { SerialPortMock } from 'serialport';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { WtiConfig } from '../helpers/emulator.js';
 import type { EmulatorConfig } from '../../emulator/config.js';
 import { EventBus, type Timestamped } from '../../emulator/events.js';
 import type { SerialPortLike } from '../../emulator/frontends/serial.js';
 import { WtiEmulator } from '../../emulator/wti-emulator.js';
+import type { WtiConfig } from '../helpers/emulator.js';
 import { plugStates } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { waitFor } from '../helpers/wait.js';
@@ -199,7 +199,12 @@ describe('serial front-end (mock port)', () => {
     expect(reply).toContain(' 1   | node1            | (undefined) |   OFF  |');
     expect(plugStates(emulator)).toBe('OFF OFF ON ON ON ON ON ON');
     expect(line.events).toContainEqual(
-      expect.objectContaining({ type: 'plug', plug: 1, state: 'OFF', by: expect.stringMatching(/^serial \/dev\/fake-wti-/) }),
+      expect.objectContaining({
+        type: 'plug',
+        plug: 1,
+        state: 'OFF',
+        by: expect.stringMatching(/^serial \/dev\/fake-wti-/),
+      }),
     );
 
     // With confirmation: the question, the echoed answer, then the switch.

@@ -14,7 +14,9 @@ import { ManualScheduler, settle } from './support.js';
 
 type DeviceSetup = Partial<Omit<WtiSnapshot, 'plugs'>> & { plugs?: Partial<WtiSnapshot['plugs'][number]>[] };
 
-function setup(opts: { model?: 'ips800' | 'nps'; device?: DeviceSetup; session?: MenuSessionOptions; start?: boolean } = {}) {
+function setup(
+  opts: { model?: 'ips800' | 'nps'; device?: DeviceSetup; session?: MenuSessionOptions; start?: boolean } = {},
+) {
   const scheduler = new ManualScheduler();
   const events: EmulatorEvent[] = [];
   const device = new WtiDevice({ model: opts.model ?? 'ips800', emit: (e) => events.push(e), scheduler });
@@ -188,7 +190,12 @@ describe('plug-password user mode', () => {
     t.type('/h');
     expect(t.term.take()).toMatch(/\/BOOT[\s\S]*IPS> $/);
     t.type('/s');
-    expect(t.term.take().split('\r\n').filter((l) => /^ \d/.test(l))).toHaveLength(2);
+    expect(
+      t.term
+        .take()
+        .split('\r\n')
+        .filter((l) => /^ \d/.test(l)),
+    ).toHaveLength(2);
     t.type('/x,y');
     expect(t.term.closedWith).toBe('logout');
   });
@@ -207,7 +214,12 @@ describe('plug-password user mode', () => {
     expect(t.term.take()).toBe('\r\nPassword: ');
     t.type('pw2');
     expect(t.events).toContainEqual({ type: 'login', origin: t.term.origin, mode: 'user' });
-    expect(t.term.take().split('\r\n').filter((l) => /^ \d/.test(l))).toHaveLength(2);
+    expect(
+      t.term
+        .take()
+        .split('\r\n')
+        .filter((l) => /^ \d/.test(l)),
+    ).toHaveLength(2);
     t.type('/G');
     expect(t.term.take()).toContain('Invalid Command');
   });
@@ -235,12 +247,15 @@ describe('status, help and errors', () => {
     expect(t.term.take()).toBe(out);
   });
 
-  it.each(['/SG', '/sg', 'hello', 'S', '/', '/?', '/BOO 1', '/ONX 1', '/1'])('answers %j with "Invalid Command" and the prompt', (line) => {
-    const t = setup();
-    t.login();
-    t.type(line);
-    expect(t.term.take()).toBe(`\r\nInvalid Command\r\n${PROMPT}`);
-  });
+  it.each(['/SG', '/sg', 'hello', 'S', '/', '/?', '/BOO 1', '/ONX 1', '/1'])(
+    'answers %j with "Invalid Command" and the prompt',
+    (line) => {
+      const t = setup();
+      t.login();
+      t.type(line);
+      expect(t.term.take()).toBe(`\r\nInvalid Command\r\n${PROMPT}`);
+    },
+  );
 
   it('answers an empty line with just the prompt', () => {
     const t = setup();
@@ -319,7 +334,9 @@ describe('switching commands', () => {
   });
 
   it('/ON of several plugs holds the prompt through the sequence delays', async () => {
-    const t = setup({ device: { plugs: [1, 2, 3].map((number) => ({ number, state: 'OFF' as const, bootDelay: 2 })) } });
+    const t = setup({
+      device: { plugs: [1, 2, 3].map((number) => ({ number, state: 'OFF' as const, bootDelay: 2 })) },
+    });
     t.login();
     t.type('/on 1:3,y');
     await settle();
@@ -378,7 +395,15 @@ describe('switching commands', () => {
   });
 
   it('switches every plug named alike, and * switches all of them, named or not', async () => {
-    const t = setup({ device: { plugs: [{ number: 2, name: 'node2' }, { number: 6, name: 'NODE2' }, { number: 8, name: 'db' }] } });
+    const t = setup({
+      device: {
+        plugs: [
+          { number: 2, name: 'node2' },
+          { number: 6, name: 'NODE2' },
+          { number: 8, name: 'db' },
+        ],
+      },
+    });
     t.login();
     t.type('/off node2,y');
     await settle();
