@@ -1,11 +1,11 @@
 import { SerialPortMock } from 'serialport';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorConfig } from '../../emulator/config.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import type { Timestamped } from '../../emulator/events.js';
 import type { SerialPortLike } from '../../emulator/frontends/serial.js';
-import { WtiEmulator } from '../../emulator/wti-emulator.js';
+import type { WtiEmulator } from '../../emulator/wti-emulator.js';
 import type { WtiConfig } from '../helpers/emulator.js';
-import { plugStates } from '../helpers/emulator.js';
+import { plugStates, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -106,18 +106,16 @@ afterAll(() => {
 async function startSerial(config: Partial<WtiConfig> = {}): Promise<{ emulator: WtiEmulator; line: MockTerminal }> {
   const path = `/dev/fake-wti-${process.pid}-${++seq}`;
   SerialPortMock.binding.createPort(path, { echo: false, record: true });
-  const bus = new EventBus(500);
-  const events: Timestamped[] = [];
-  bus.subscribe((e) => events.push(e));
   let port: SerialPortMock | undefined;
-  const emulator = await WtiEmulator.start({
-    bus,
-    config: { model: 'ips800', password: 'secret', listen: null, serial: path, baud: 9600, plugs: PLUGS, ...config },
-    openSerial: (p, baudRate) => {
-      port = new SerialPortMock({ path: p, baudRate, autoOpen: false });
-      return port as unknown as SerialPortLike;
+  const { emulator, events } = await startWti(
+    { listen: null, serial: path, baud: 9600, plugs: PLUGS, ...config },
+    {
+      openSerial: (p, baudRate) => {
+        port = new SerialPortMock({ path: p, baudRate, autoOpen: false });
+        return port as unknown as SerialPortLike;
+      },
     },
-  });
+  );
   emulators.push(emulator);
   if (!port) throw new Error('the emulator did not open the serial line');
   expect(port.isOpen).toBe(true);
