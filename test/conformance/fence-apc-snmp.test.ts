@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApcEmulator } from '../../emulator/apc-emulator.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import type { ApcEmulator } from '../../emulator/apc-emulator.js';
+import type { Timestamped } from '../../emulator/events.js';
 import { peer, run } from '../helpers/run.js';
+import { startApc } from '../helpers/units.js';
 
 /**
  * The real fence_apc_snmp (fence-agents 4.12.1, running net-snmp's snmpwalk,
@@ -14,7 +15,7 @@ const { available } = peer(FENCE_APC_SNMP);
 describe.skipIf(!available)('fence_apc_snmp against the Rack PDU SNMP agent', () => {
   let emu: ApcEmulator;
   let port: number;
-  const events: Timestamped[] = [];
+  let events: Timestamped[] = [];
   const fence = (...args: string[]) =>
     run(FENCE_APC_SNMP, ['-a', '127.0.0.134', '-u', String(port), ...args], { timeoutMs: 60_000 });
   const state = (plug: number) => emu.device.bank.get(plug)?.state;
@@ -22,24 +23,17 @@ describe.skipIf(!available)('fence_apc_snmp against the Rack PDU SNMP agent', ()
     events.slice(from).flatMap((e) => (e.type === 'plug' && e.plug === plug ? [e.state] : []));
 
   beforeAll(async () => {
-    const bus = new EventBus(500);
-    bus.subscribe((e) => events.push(e));
-    emu = await ApcEmulator.start({
-      bus,
-      config: {
-        model: 'apc-rackpdu',
-        listen: null,
-        snmp: '127.0.0.134:0',
-        outlets: 8,
-        plugs: [
-          { number: 1, name: 'node1' },
-          { number: 2, name: 'node2' },
-          { number: 3, name: 'node3' },
-        ],
-        bootDelay: 1,
-      },
+    const apc = await startApc('127.0.0.134', {
+      snmp: 0,
+      outlets: 8,
+      plugs: [
+        { number: 1, name: 'node1' },
+        { number: 2, name: 'node2' },
+        { number: 3, name: 'node3' },
+      ],
+      bootDelay: 1,
     });
-    port = emu.snmp?.address.port ?? 0;
+    ({ emulator: emu, port, events } = apc);
   });
   afterAll(() => emu.stop());
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApcFirmware } from '../../emulator/apc/apc-device.js';
-import { ApcEmulator } from '../../emulator/apc-emulator.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
 import { peer, run } from '../helpers/run.js';
+import { type RunningApc, resetApc, startApc } from '../helpers/units.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * The real fence_apc (fence-agents 4.12.1) over SSH (`-x`, through the real
@@ -30,33 +30,10 @@ const PLUGS = [
   { number: 5, name: 'web' },
 ];
 
-interface Unit {
-  emulator: ApcEmulator;
-  host: string;
-  port: number;
-  events: Timestamped[];
-}
+type Unit = RunningApc;
 
-async function startUnit(address: string, firmware: ApcFirmware, extra: { state?: string } = {}): Promise<Unit> {
-  const bus = new EventBus(1000);
-  const events: Timestamped[] = [];
-  bus.subscribe((e) => events.push(e));
-  const emulator = await ApcEmulator.start({
-    bus,
-    config: {
-      model: 'apc-rackpdu',
-      firmware,
-      listen: null,
-      ssh: `${address}:0`,
-      username: 'apc',
-      password: 'apc',
-      plugs: PLUGS,
-      ...extra,
-    },
-  });
-  const bound = emulator.ssh?.address;
-  if (!bound) throw new Error('the emulator has no SSH front-end');
-  return { emulator, host: bound.address, port: bound.port, events };
+function startUnit(address: string, firmware: ApcFirmware, extra: { state?: string } = {}): Promise<Unit> {
+  return startApc(address, { ssh: 0, firmware, plugs: PLUGS, ...extra });
 }
 
 function fence(unit: Unit, args: string[], opts: { password?: string; sshOptions?: string } = {}) {
@@ -102,6 +79,8 @@ describe.skipIf(!available).each(FIRMWARES)(
       unit = await startUnit(fw.address, fw.firmware);
     });
     afterAll(() => unit?.emulator.stop());
+    // As configured: outlet 2 off, every other one on.
+    beforeEach(() => resetApc(unit, [2]));
 
     it('reads an outlet that is on: "Status: ON", exit 0, in an SSH session', async () => {
       const r = await fence(unit, ['-n', '1', '-o', 'status']);
@@ -128,6 +107,7 @@ describe.skipIf(!available).each(FIRMWARES)(
     });
 
     it('powers an outlet on', async () => {
+      resetApc(unit, [2, 5]);
       const r = await fence(unit, ['-n', '5', '-o', 'on']);
       expect(r.stdout).toBe('Success: Powered ON\n');
       expect(r.code).toBe(0);
@@ -208,12 +188,18 @@ describe.skipIf(!available).each(FIRMWARES)(
     });
 
     it('every session it opened has ended and freed its place', async () => {
-      const logins = unit.events.filter((e) => e.type === 'login').length;
-      const until = Date.now() + 10_000;
-      while (unit.events.filter((e) => e.type === 'logout').length < logins && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      expect(unit.events.filter((e) => e.type === 'logout').length).toBe(logins);
+      const from = unit.events.length;
+      expect((await fence(unit, ['-n', '1', '-o', 'status'])).code).toBe(0);
+      expect((await fence(unit, ['-n', '1', '-o', 'off'], { password: 'wrong-pw-555' })).code).toBe(1);
+      const origins = (type: string) =>
+        unit.events.slice(from).flatMap((e) => (e.type === type && 'origin' in e ? [e.origin] : []));
+      const opened = origins('login');
+      expect(opened).toHaveLength(1);
+      const open = () => opened.filter((o) => !origins('logout').includes(o));
+      await waitFor(() => open().length === 0 && unit.emulator.limit.inUse === 0, {
+        what: 'every session ended',
+      }).catch(() => {});
+      expect(open()).toEqual([]);
       expect(unit.emulator.limit.inUse).toBe(0);
     });
   },

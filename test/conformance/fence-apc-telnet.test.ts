@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApcFirmware, ApcRole } from '../../emulator/apc/apc-device.js';
-import { ApcEmulator } from '../../emulator/apc-emulator.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
 import { peer, run } from '../helpers/run.js';
+import { type RunningApc, resetApc, startApc as startUnit } from '../helpers/units.js';
 
 /**
  * The real fence_apc (fence-agents 4.12.1) over telnet against the emulator:
@@ -15,37 +14,22 @@ const FENCE_APC = '/usr/sbin/fence_apc';
 // fence_apc drives /usr/bin/telnet, which fence-agents does not pull in.
 const available = peer(FENCE_APC).available && peer('/usr/bin/telnet').available;
 
-interface Running {
-  emulator: ApcEmulator;
-  host: string;
-  port: number;
-  events: Timestamped[];
-}
+type Running = RunningApc;
 
-async function startApc(listen: string, firmware: ApcFirmware, role: ApcRole): Promise<Running> {
-  const bus = new EventBus(500);
-  const events: Timestamped[] = [];
-  bus.subscribe((e) => events.push(e));
-  const emulator = await ApcEmulator.start({
-    bus,
-    config: {
-      model: 'apc-rackpdu',
-      firmware,
-      listen,
-      username: 'fencer',
-      password: 'pw-9d3',
-      role,
-      bootDelay: 1,
-      plugs: [
-        { number: 1, name: 'node1' },
-        { number: 2, name: 'node2', default: 'OFF' },
-        { number: 3, name: 'web1' },
-      ],
-    },
+function startApc(listen: string, firmware: ApcFirmware, role: ApcRole): Promise<Running> {
+  return startUnit(listen.split(':')[0] ?? '', {
+    telnet: 0,
+    firmware,
+    username: 'fencer',
+    password: 'pw-9d3',
+    role,
+    bootDelay: 1,
+    plugs: [
+      { number: 1, name: 'node1' },
+      { number: 2, name: 'node2', default: 'OFF' },
+      { number: 3, name: 'web1' },
+    ],
   });
-  const address = emulator.telnet?.address;
-  if (!address) throw new Error('telnet front-end did not start');
-  return { emulator, host: address.address, port: address.port, events };
 }
 
 const plugChanges = (r: Running, from: number, plug: number) =>
@@ -74,6 +58,8 @@ function fenceApcSuite(
       apc = await startApc(listen, firmware, role);
     });
     afterAll(() => apc.emulator.stop());
+    // As configured: outlet 2 off, every other one on.
+    beforeEach(() => resetApc(apc, [2]));
 
     it('status of an outlet that is on: "Status: ON", exit 0', async () => {
       const r = await fence('-n', '1', '-o', 'status');
@@ -122,6 +108,7 @@ function fenceApcSuite(
     });
 
     it('list-status: every outlet with its state', async () => {
+      resetApc(apc, [3]);
       const r = await fence('-o', 'list-status');
       expect(r.code).toBe(0);
       const lines = r.stdout.trim().split('\n');

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IloFault } from '../../emulator/ilo/ilo-device.js';
-import { IloEmulator } from '../../emulator/ilo-emulator.js';
 import { peer, run } from '../helpers/run.js';
+import { type RunningIlo, startIlo } from '../helpers/units.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * The real fence_ilo_ssh and fence_ilo_mp (fence-agents 4.12.1), over the real
@@ -23,36 +23,28 @@ const available = peer(FENCE_ILO_SSH).available && peer(SSH).available;
 const SSH_OPTIONS = '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null';
 const PASSWORD = 'pw';
 
-interface Board {
-  emulator: IloEmulator;
-  host: string;
-  port: number;
-  events: Timestamped[];
-}
+type Board = RunningIlo;
 
-async function startBoard(
+function startBoard(
   address: string,
   opts: { transition?: number; faults?: IloFault[]; hostName?: string } = {},
 ): Promise<Board> {
-  const bus = new EventBus(1000);
-  const events: Timestamped[] = [];
-  bus.subscribe((e) => events.push(e));
-  const emulator = await IloEmulator.start({
-    bus,
-    config: {
-      model: 'ilo4',
-      listen: null,
-      ssh: `${address}:0`,
-      username: 'admin',
-      password: PASSWORD,
-      transition: opts.transition ?? 0,
-      plugs: [{ number: 1, name: opts.hostName ?? 'node1', default: 'ON' }],
-      faults: opts.faults ?? [],
-    },
+  return startIlo(address, {
+    ssh: 0,
+    password: PASSWORD,
+    transition: opts.transition ?? 0,
+    plugs: [{ number: 1, name: opts.hostName ?? 'node1', default: 'ON' }],
+    faults: opts.faults ?? [],
   });
-  const bound = emulator.ssh?.address;
-  if (!bound) throw new Error('the iLO emulator has no SSH front-end');
-  return { emulator, host: bound.address, port: bound.port, events };
+}
+
+/**
+ * Each test starts from a server that is on, with no command pending, so any
+ * test passes alone (`-t`) as well as after the others.
+ */
+function resetBoard(board: Board): void {
+  board.emulator.device.stop();
+  board.emulator.device.load({ power: 'ON' });
 }
 
 function fence(board: Board, args: string[], opts: { agent?: string; password?: string } = {}): ReturnType<typeof run> {
@@ -83,13 +75,20 @@ const changes = (board: Board, from: number) =>
     .map((e) => (e.type === 'plug' ? e.state : ''))
     .join(' ');
 
-/** Every session opened has ended and freed its place (logout events trail the client's exit a little). */
-async function sessionsEnded(board: Board): Promise<void> {
-  const logins = () => board.events.filter((e) => e.type === 'login').length;
-  const logouts = () => board.events.filter((e) => e.type === 'logout').length;
-  const until = Date.now() + 10_000;
-  while (logouts() < logins() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  expect(logouts()).toBe(logins());
+/**
+ * Every session opened since event index `from` has ended and freed its place
+ * (logout events trail the client's exit a little). At least one must have been
+ * opened, or the check proves nothing.
+ */
+async function sessionsEnded(board: Board, from: number): Promise<void> {
+  const origins = (type: string) =>
+    board.events.slice(from).flatMap((e) => (e.type === type && 'origin' in e ? [e.origin] : []));
+  const opened = origins('login');
+  expect(opened.length).toBeGreaterThan(0);
+  const open = () => opened.filter((o) => !origins('logout').includes(o));
+  await waitFor(() => open().length === 0, { what: 'a logout for every login' }).catch(() => {});
+  expect(open()).toEqual([]);
+  await waitFor(() => board.emulator.limit.inUse === 0, { what: 'every session place free' }).catch(() => {});
   expect(board.emulator.limit.inUse).toBe(0);
 }
 
@@ -99,6 +98,7 @@ describe.skipIf(!available)('fence_ilo_ssh -x against the SMASH CLP emulator (iL
     board = await startBoard('127.0.0.186');
   });
   afterAll(() => board?.emulator.stop());
+  beforeEach(() => resetBoard(board));
 
   it('reads a server that is on: "Status: ON", exit 0, in an SSH session of the user', async () => {
     const r = await fence(board, ['-o', 'status']);
@@ -129,6 +129,7 @@ describe.skipIf(!available)('fence_ilo_ssh -x against the SMASH CLP emulator (iL
   });
 
   it('powers the server on ("start /system1")', async () => {
+    board.emulator.device.load({ power: 'OFF' });
     const from = board.events.length;
     const r = await fence(board, ['-o', 'on']);
     expect(r.stdout).toBe('Success: Powered ON\n');
@@ -185,7 +186,10 @@ describe.skipIf(!available)('fence_ilo_ssh -x against the SMASH CLP emulator (iL
   });
 
   it('every session it opened has ended and freed its place', async () => {
-    await sessionsEnded(board);
+    const from = board.events.length;
+    expect((await fence(board, ['-o', 'status'])).code).toBe(0);
+    expect((await fence(board, ['-o', 'off'], { password: 'wrong-pw-8812' })).code).toBe(1);
+    await sessionsEnded(board, from);
   });
 });
 
@@ -195,6 +199,7 @@ describe.skipIf(!available)('fence_ilo_ssh -x against a board whose power takes 
     board = await startBoard('127.0.0.187', { transition: 2 });
   });
   afterAll(() => board?.emulator.stop());
+  beforeEach(() => resetBoard(board));
 
   it('off: within power_wait (5 s) the state reads back OFF', async () => {
     const from = board.events.length;
@@ -206,6 +211,7 @@ describe.skipIf(!available)('fence_ilo_ssh -x against a board whose power takes 
   });
 
   it('on: the state reads back ON', async () => {
+    board.emulator.device.load({ power: 'OFF' });
     const r = await fence(board, ['-o', 'on']);
     expect(r.stdout).toBe('Success: Powered ON\n');
     expect(r.code).toBe(0);
@@ -231,7 +237,9 @@ describe.skipIf(!available)('fence_ilo_ssh -x against a board whose power takes 
   });
 
   it('every session it opened has ended and freed its place', async () => {
-    await sessionsEnded(board);
+    const from = board.events.length;
+    expect((await fence(board, ['-o', 'reboot'])).code).toBe(0);
+    await sessionsEnded(board, from);
   });
 });
 
@@ -241,6 +249,7 @@ describe.skipIf(!available)('fence_ilo_mp -x against the SMASH CLP emulator', ()
     board = await startBoard('127.0.0.188');
   });
   afterAll(() => board?.emulator.stop());
+  beforeEach(() => resetBoard(board));
 
   it('reads a server that is on: "Status: ON", exit 0', async () => {
     const r = await fence(board, ['-o', 'status'], { agent: FENCE_ILO_MP });
@@ -260,7 +269,9 @@ describe.skipIf(!available)('fence_ilo_mp -x against the SMASH CLP emulator', ()
   });
 
   it('every session it opened has ended and freed its place', async () => {
-    await sessionsEnded(board);
+    const from = board.events.length;
+    expect((await fence(board, ['-o', 'status'], { agent: FENCE_ILO_MP })).code).toBe(0);
+    await sessionsEnded(board, from);
   });
 });
 

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmulatorConfig } from '../../emulator/config.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IloModel } from '../../emulator/ilo/ilo-device.js';
-import { IloEmulator } from '../../emulator/ilo-emulator.js';
 import { peer, run } from '../helpers/run.js';
+import { type RunningIlo, resetIlo, startIlo } from '../helpers/units.js';
 
 /**
  * The real fence_ilo (fence-agents 4.12.1), through the real gnutls-cli
@@ -20,29 +18,15 @@ const fenceIlo = peer(FENCE_ILO);
 const gnutls = peer(GNUTLS_CLI);
 const available = fenceIlo.available && gnutls.available;
 
-interface Board {
-  emulator: IloEmulator;
-  host: string;
-  port: number;
-  events: Timestamped[];
-}
+type Board = RunningIlo;
 
-async function startBoard(
+function startBoard(
   model: IloModel,
   front: 'tls' | 'https',
   address: string,
-  extra: Partial<Omit<EmulatorConfig, 'model'>> = {},
+  extra: Parameters<typeof startIlo>[1] = {},
 ): Promise<Board> {
-  const bus = new EventBus(1000);
-  const events: Timestamped[] = [];
-  bus.subscribe((e) => events.push(e));
-  const emulator = await IloEmulator.start({
-    bus,
-    config: { model, listen: null, [front]: `${address}:0`, username: 'admin', password: 'pw', ...extra },
-  });
-  const bound = (front === 'tls' ? emulator.tls : emulator.https)?.address;
-  if (!bound) throw new Error(`the emulator has no ${front} front-end`);
-  return { emulator, host: bound.address, port: bound.port, events };
+  return startIlo(address, { model, ...(front === 'tls' ? { tls: 0 } : { https: 0 }), ...extra });
 }
 
 function fence(board: Board, action: string, password = 'pw') {
@@ -74,6 +58,7 @@ describe.skipIf(!available).each(BOARDS)('fence_ilo against the $model emulator 
     board = await startBoard(b.model, b.front, b.address);
   });
   afterAll(() => board?.emulator.stop());
+  beforeEach(() => resetIlo(board));
 
   it('reads a server that is on: "Status: ON", exit 0, after a login', async () => {
     const r = await fence(board, 'status');
@@ -94,12 +79,14 @@ describe.skipIf(!available).each(BOARDS)('fence_ilo against the $model emulator 
   });
 
   it('reads a server that is off: "Status: OFF", exit 2', async () => {
+    resetIlo(board, 'OFF');
     const r = await fence(board, 'status');
     expect(r.stdout).toBe('Status: OFF\n');
     expect(r.code).toBe(2);
   });
 
   it('powers it on: "Success: Powered ON"', async () => {
+    resetIlo(board, 'OFF');
     const from = board.events.length;
     const r = await fence(board, 'on');
     expect(r.stdout).toBe('Success: Powered ON\n');
@@ -151,6 +138,7 @@ describe.skipIf(!available).each([
     board = await startBoard(b.model, b.front, b.address, { transition: 2 });
   });
   afterAll(() => board?.emulator.stop());
+  beforeEach(() => resetIlo(board));
 
   it('off is confirmed once the server has really gone off', async () => {
     const from = board.events.length;
@@ -161,6 +149,7 @@ describe.skipIf(!available).each([
   });
 
   it('reboot waits for off, then for on', async () => {
+    resetIlo(board, 'OFF');
     const from = board.events.length;
     const r = await fence(board, 'on');
     expect(r.code).toBe(0);

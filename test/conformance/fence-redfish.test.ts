@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type EmulatorEvent, EventBus } from '../../emulator/events.js';
+import type { EmulatorEvent } from '../../emulator/events.js';
 import type { IloModel } from '../../emulator/ilo/ilo-device.js';
-import { IloEmulator } from '../../emulator/ilo-emulator.js';
+import type { IloEmulator } from '../../emulator/ilo-emulator.js';
 import { peer, run } from '../helpers/run.js';
+import { startIlo } from '../helpers/units.js';
 
 /**
  * The real fence_redfish (fence-agents 4.12.1, python3-requests) against the
@@ -21,14 +22,11 @@ interface Board {
 }
 
 async function startBoard(model: IloModel, host: string, transition = 0): Promise<Board> {
+  const board = await startIlo(host, { model, https: 0, transition });
+  // Events without their time, so whole events can be compared.
   const events: EmulatorEvent[] = [];
-  const bus = new EventBus(500);
-  bus.subscribe(({ time: _time, ...e }) => events.push(e as EmulatorEvent));
-  const emu = await IloEmulator.start({
-    bus,
-    config: { model, listen: null, https: `${host}:0`, username: 'admin', password: 'pw', transition },
-  });
-  return { emu, events, port: emu.https?.address.port ?? 0 };
+  board.bus.subscribe(({ time: _time, ...e }) => events.push(e as EmulatorEvent));
+  return { emu: board.emulator, events, port: board.port };
 }
 
 const plugStates = (events: EmulatorEvent[], from = 0) =>

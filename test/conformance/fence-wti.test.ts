@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { plugStates, type RunningWti, resetWti, startWti } from '../helpers/emulator.js';
 import { peer, run } from '../helpers/run.js';
 
 /**
@@ -26,6 +26,7 @@ describe.skipIf(!available)('fence_wti against the IPS-800 emulator', () => {
     });
   });
   afterAll(() => wti.stop());
+  beforeEach(() => resetWti(wti));
 
   it('reads a plug that is on: "Status: ON", exit 0', async () => {
     const r = await fence('-n', '1', '-o', 'status');
@@ -44,6 +45,7 @@ describe.skipIf(!available)('fence_wti against the IPS-800 emulator', () => {
   });
 
   it('says "Already OFF" without switching an off plug', async () => {
+    resetWti(wti, [5]);
     const before = wti.events.filter((e) => e.type === 'plug').length;
     const r = await fence('-n', '5', '-o', 'off');
     expect(r.stdout).toBe('Success: Already OFF\n');
@@ -51,6 +53,7 @@ describe.skipIf(!available)('fence_wti against the IPS-800 emulator', () => {
   });
 
   it('powers a plug on', async () => {
+    resetWti(wti, [5]);
     const r = await fence('-n', '5', '-o', 'on');
     expect(r.stdout).toBe('Success: Powered ON\n');
     expect(r.code).toBe(0);
@@ -117,7 +120,18 @@ describe.skipIf(!available)('fence_wti against the IPS-800 emulator', () => {
   it('works against the NPS personality too', async () => {
     const nps = await startWti({ listen: '127.0.0.11:0', model: 'nps', password: 'changeme' });
     try {
-      const r = await run(FENCE_WTI, ['-a', nps.host, '-u', String(nps.port), '-p', 'changeme', '-n', '3', '-o', 'off']);
+      const r = await run(FENCE_WTI, [
+        '-a',
+        nps.host,
+        '-u',
+        String(nps.port),
+        '-p',
+        'changeme',
+        '-n',
+        '3',
+        '-o',
+        'off',
+      ]);
       expect(r.stdout).toBe('Success: Powered OFF\n');
       expect(nps.emulator.device.bank.get(3)?.state).toBe('OFF');
     } finally {

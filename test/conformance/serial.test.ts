@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SerialPort } from 'serialport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { peer } from '../helpers/run.js';
+import { untilEvent, waitFor } from '../helpers/wait.js';
 
 /**
  * The serial set-up port over a real pseudo-terminal pair made by socat: the
@@ -44,15 +45,13 @@ class PtyTerminal {
 
   /** Wait (bounded) until the output after `from` matches; return that part. */
   async expect(pattern: string | RegExp, from: number, timeoutMs = 5000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    const seen = () => {
       const text = this.output.slice(from);
-      if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) return text;
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${String(pattern)}; got ${JSON.stringify(text)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+      return (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) ? text : null;
+    };
+    return waitFor(seen, { what: String(pattern), timeoutMs }).catch((err: Error) => {
+      throw new Error(`${err.message}; got ${JSON.stringify(this.output.slice(from))}`);
+    });
   }
 
   /** Type a line ended by CR, as a terminal's Enter; return the answer up to `until`. */
@@ -64,12 +63,11 @@ class PtyTerminal {
 }
 
 async function waitForLinks(paths: string[], child: ChildProcess, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!paths.every((p) => fs.existsSync(p))) {
-    if (child.exitCode !== null) throw new Error(`socat exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`socat did not create ${paths.join(' and ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitFor(() => child.exitCode !== null || paths.every((p) => fs.existsSync(p)), {
+    what: `socat to create ${paths.join(' and ')}`,
+    timeoutMs,
+  });
+  if (child.exitCode !== null) throw new Error(`socat exited with ${child.exitCode}`);
 }
 
 describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () => {
@@ -80,7 +78,8 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
   let terminal: PtyTerminal;
   let telnet: RawClient | undefined;
 
-  beforeAll(async () => {
+  // A fresh cable, unit and terminal for each test, so each passes alone (-t) or after any other.
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fencekit-serial-'));
     const linkA = path.join(dir, 'a');
     const linkB = path.join(dir, 'b');
@@ -107,8 +106,9 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
     terminal = new PtyTerminal(port);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     telnet?.close();
+    telnet = undefined;
     const port = sideB;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     await wti?.stop();
@@ -119,6 +119,15 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  /** Wake the serial line and log in, as the first test does step by step. */
+  async function logIn(): Promise<void> {
+    await terminal.type('\r');
+    await terminal.expect('Password: ', 0);
+    const from = terminal.output.length;
+    await terminal.type('secret\r');
+    await terminal.expect(TABLE_END, from);
+  }
 
   it('sleeps until a key, then asks for the password; the password is never echoed', async () => {
     // Nothing was written before the key: the first bytes read are the prompt.
@@ -136,6 +145,7 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
 
   it('echoes /S and shows byte for byte the table a telnet session shows', async () => {
     if (!wti) throw new Error('no emulator');
+    await logIn();
     telnet = await RawClient.connect(wti.host, wti.port);
     await telnet.login('secret');
     const from = telnet.plain.length;
@@ -148,7 +158,10 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
   });
 
   it('switches plugs from the serial line, with the same redrawn table as telnet', async () => {
-    if (!wti || !telnet) throw new Error('no emulator');
+    if (!wti) throw new Error('no emulator');
+    await logIn();
+    telnet = await RawClient.connect(wti.host, wti.port);
+    await telnet.login('secret');
     const off = await terminal.command('/OFF 1,y');
     expect(off).toMatch(/^\/OFF 1,y\r\n\r\nProcessing - please wait\r\n\r\nInternet Power Switch/);
     expect(off).toContain(' 1   | node1            | (undefined) |   OFF  |');
@@ -174,14 +187,13 @@ describe.skipIf(!socatOk)('the serial set-up port over a pty pair (socat)', () =
 
   it('puts the line back to sleep on /X; the next key starts a fresh login', async () => {
     if (!wti) throw new Error('no emulator');
+    await logIn();
     const from = terminal.output.length;
     await terminal.type('/X,y\r');
     await terminal.expect('/X,y\r\n', from);
-    const deadline = Date.now() + 5000;
-    while (!wti.events.some((e) => e.type === 'logout' && e.origin.startsWith('serial ') && e.reason === 'logout')) {
-      if (Date.now() > deadline) throw new Error('the serial session did not end');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await untilEvent(wti, (e) => e.type === 'logout' && e.origin.startsWith('serial ') && e.reason === 'logout', {
+      what: 'the serial session to end',
+    });
     expect(terminal.output.slice(from)).toBe('/X,y\r\n');
 
     const wake = terminal.output.length;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningWti, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { peer, run } from '../helpers/run.js';
+import { untilEvent } from '../helpers/wait.js';
 
 /**
  * The IPS-800 takes one session at a time. While one is open the real
@@ -23,13 +24,14 @@ describe.skipIf(!fenceOk || !stonithOk)('the single-session lock, as the real cl
     run(FENCE_WTI, ['-a', wti.host, '-u', String(wti.port), '-p', 'changeme', '-n', '4', '-o', 'status']);
 
   it('fence_wti fails while a session is held, and succeeds once it is released', async () => {
+    const from = wti.events.length;
     const holder = await RawClient.connect(wti.host, wti.port);
     try {
       await holder.login('changeme');
       const busy = await fence();
       expect(busy.code).toBe(1);
       expect(busy.stdout).toBe('');
-      expect(wti.events.some((e) => e.type === 'refused')).toBe(true);
+      expect(wti.events.slice(from).some((e) => e.type === 'refused')).toBe(true);
     } finally {
       holder.send('/X,Y\r\n');
       await holder.expectClose();
@@ -62,7 +64,7 @@ describe.skipIf(!fenceOk || !stonithOk)('the single-session lock, as the real cl
       timeoutMs: 90_000,
     });
     // Let it be refused a few times, then free the device mid-retry.
-    await new Promise((r) => setTimeout(r, 2500));
+    await untilEvent(wti, (e) => e.type === 'refused', { since: from, count: 3, what: 'three refused logins' });
     holder.send('/X,Y\r\n');
     const r = await pending;
     holder.close();

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApcEmulator } from '../../emulator/apc-emulator.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { peer, run, runOnTty } from '../helpers/run.js';
+import { type RunningApc, resetApc, startApc } from '../helpers/units.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * The real cluster-glue `stonith -t apcmaster` (1.0.12) against the AP9211
@@ -18,42 +18,28 @@ import { peer, run, runOnTty } from '../helpers/run.js';
 const STONITH = '/usr/sbin/stonith';
 const available = peer(STONITH).available && peer('/usr/lib/stonith/plugins/stonith2/apcmaster.so').available;
 
-interface Running {
-  emulator: ApcEmulator;
-  events: Timestamped[];
-}
+type Running = RunningApc;
 
-async function startMasterSwitch(listen: string, telnetClientGreeting = true): Promise<Running> {
-  const bus = new EventBus(500);
-  const events: Timestamped[] = [];
-  bus.subscribe((e) => events.push(e));
-  const emulator = await ApcEmulator.start({
-    bus,
-    config: {
-      model: 'apc-masterswitch',
-      listen,
-      telnetClientGreeting,
-      username: 'apc',
-      password: 'mast3r',
-      role: 'admin',
-      bootDelay: 0.5,
-      plugs: [
-        { number: 1, name: 'Pete' },
-        { number: 3, name: 'mclaws' },
-        { number: 5, name: 'web1', default: 'OFF' },
-      ],
-    },
+function startMasterSwitch(listen: string, telnetClientGreeting = true): Promise<Running> {
+  const [host = '', port = '23'] = listen.split(':');
+  return startApc(host, {
+    telnet: Number(port),
+    model: 'apc-masterswitch',
+    telnetClientGreeting,
+    password: 'mast3r',
+    role: 'admin',
+    bootDelay: 0.5,
+    plugs: [
+      { number: 1, name: 'Pete' },
+      { number: 3, name: 'mclaws' },
+      { number: 5, name: 'web1', default: 'OFF' },
+    ],
   });
-  return { emulator, events };
 }
 
-/** Wait, a bounded number of event-loop turns 50 ms apart, until `done` holds. */
-async function eventually(done: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (done()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`never happened: ${what}`);
+/** Wait (bounded) until `done` holds. */
+function eventually(done: () => boolean, what: string): Promise<void> {
+  return waitFor(() => done(), { what }).then(() => {});
 }
 
 describe.skipIf(!available)('stonith -t apcmaster against the AP9211 MasterSwitch emulator', () => {
@@ -72,6 +58,11 @@ describe.skipIf(!available)('stonith -t apcmaster against the AP9211 MasterSwitc
     ms = await startMasterSwitch(`${HOST}:23`);
   });
   afterAll(() => ms.emulator.stop());
+  // As configured (outlet 5 off, the others on), with no session of an earlier test still open.
+  beforeEach(async () => {
+    await eventually(() => ms.emulator.limit.inUse === 0, 'every earlier session closed');
+    resetApc(ms, [5]);
+  });
 
   it('-S reports the device OK, exit 0, after one login and a logout', async () => {
     const from = ms.events.length;
@@ -126,6 +117,7 @@ describe.skipIf(!available)('stonith -t apcmaster against the AP9211 MasterSwitc
   });
 
   it('-T on switches the outlet back on', async () => {
+    resetApc(ms, [1, 5]);
     const r = await stonith('-T', 'on', 'pete');
     expect(r.code).toBe(0);
     expect(state(1)).toBe('ON');

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApcEmulator } from '../../emulator/apc-emulator.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import type { ApcEmulator } from '../../emulator/apc-emulator.js';
+import type { Timestamped } from '../../emulator/events.js';
 import { peer, run, runOnTty } from '../helpers/run.js';
+import { startApc } from '../helpers/units.js';
 
 /**
  * The real cluster-glue `stonith -t apcmastersnmp` (1.0.12) against the
@@ -15,7 +16,7 @@ const HOST = '127.0.0.135';
 
 describe.skipIf(!available)('stonith -t apcmastersnmp against the Rack PDU SNMP agent', () => {
   let emu: ApcEmulator;
-  const events: Timestamped[] = [];
+  let events: Timestamped[] = [];
   const stonith = (community: string, ...args: string[]) =>
     run(STONITH, ['-t', 'apcmastersnmp', `ipaddr=${HOST}`, 'port=161', `community=${community}`, ...args], {
       timeoutMs: 60_000,
@@ -25,23 +26,17 @@ describe.skipIf(!available)('stonith -t apcmastersnmp against the Rack PDU SNMP 
     events.slice(from).flatMap((e) => (e.type === 'plug' && e.plug === plug ? [e.state] : []));
 
   beforeAll(async () => {
-    const bus = new EventBus(500);
-    bus.subscribe((e) => events.push(e));
-    emu = await ApcEmulator.start({
-      bus,
-      config: {
-        model: 'apc-rackpdu',
-        listen: null,
-        snmp: `${HOST}:161`,
-        outlets: 4,
-        plugs: [
-          { number: 1, name: 'node1' },
-          { number: 2, name: 'Node2' },
-          { number: 3, name: 'NODE1' },
-        ],
-        bootDelay: 1,
-      },
+    const apc = await startApc(HOST, {
+      snmp: 161,
+      outlets: 4,
+      plugs: [
+        { number: 1, name: 'node1' },
+        { number: 2, name: 'Node2' },
+        { number: 3, name: 'NODE1' },
+      ],
+      bootDelay: 1,
     });
+    ({ emulator: emu, events } = apc);
   });
   afterAll(() => emu.stop());
 

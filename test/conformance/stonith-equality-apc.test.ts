@@ -24,6 +24,7 @@ import {
   STONITH,
   sides,
 } from '../helpers/stonith-equality.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * OUTPUT EQUALITY for the APC types: the real cluster-glue `stonith` 1.0.12
@@ -163,15 +164,13 @@ const outletStates = (r: Running) =>
     .join(' ');
 
 /**
- * Wait, a bounded number of event-loop turns 50 ms apart, until no outlet has
- * a step still to run: the real apcmaster's Immediate Reboot brings the
- * outlet back after the process has ended.
+ * Wait (bounded) until no outlet has a step still to run: the real
+ * apcmaster's Immediate Reboot brings the outlet back after the process has ended.
  */
 async function settled(r: Running): Promise<void> {
   const { bank } = r.emulator.device;
   const busy = () => bank.all().some((o) => bank.pending(o.number) || r.emulator.device.hasLater(o.number));
-  for (let i = 0; i < 200 && busy(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (busy()) throw new Error('the emulator never settled');
+  await waitFor(() => !busy(), { what: 'the emulator settled' });
 }
 
 /** -F files, written per emulator address. */

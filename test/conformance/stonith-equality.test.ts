@@ -24,6 +24,7 @@ import {
   STONITH,
   sides,
 } from '../helpers/stonith-equality.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * OUTPUT EQUALITY: the real cluster-glue `stonith` 1.0.12 and
@@ -502,11 +503,7 @@ describe.skipIf(!available || !socat.available)(
       ttyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stonith-serial-'));
       const { device, client } = ttys();
       pair = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${client}`], { stdio: 'ignore' });
-      const until = Date.now() + 10_000;
-      while (!(fs.existsSync(device) && fs.existsSync(client))) {
-        if (Date.now() > until) throw new Error('socat made no pty pair');
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(() => fs.existsSync(device) && fs.existsSync(client), { what: 'the pty pair socat makes' });
       wti = await startWti({ ...DEVICE, listen: '127.0.0.89:0', serial: device, baud: 9600 });
     });
     afterAll(async () => {

@@ -2,13 +2,14 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmulatorConfig } from '../../emulator/config.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Timestamped } from '../../emulator/events.js';
 import type { IloModel } from '../../emulator/ilo/ilo-device.js';
-import { IloEmulator } from '../../emulator/ilo-emulator.js';
+import type { IloEmulator } from '../../emulator/ilo-emulator.js';
 import { startEmulatorProcess } from '../helpers/cli.js';
 import { peer, run, runOnTty } from '../helpers/run.js';
+import { startIlo } from '../helpers/units.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * The real cluster-glue 1.0.12 `stonith -t external/riloe` (python3) against
@@ -35,27 +36,21 @@ async function startBoard(
   model: IloModel,
   front: 'tls' | 'https',
   address: string,
-  extra: Partial<Omit<EmulatorConfig, 'model'>> = {},
+  extra: Parameters<typeof startIlo>[1] = {},
 ): Promise<Board> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fencekit-riloe-'));
-  const bus = new EventBus(1000);
-  const events: Timestamped[] = [];
-  bus.subscribe((e) => events.push(e));
-  const emulator = await IloEmulator.start({
-    bus,
-    config: {
-      model,
-      listen: null,
-      [front]: `${address}:443`,
-      username: 'admin',
-      password: 'pw',
-      state: path.join(dir, 'ilo.json'),
-      ...extra,
-    },
-  });
-  const certFile = emulator.certificate?.certFile;
+  const port = front === 'tls' ? { tls: 443 } : { https: 443 };
+  const ilo = await startIlo(address, { model, ...port, state: path.join(dir, 'ilo.json'), ...extra });
+  const certFile = ilo.emulator.certificate?.certFile;
   if (!certFile) throw new Error('the emulator kept no certificate');
-  return { emulator, address, certFile, events, dir };
+  return { emulator: ilo.emulator, address, certFile, events: ilo.events, dir };
+}
+
+/** Each test starts from a server that is on, with no power change pending. */
+function reset(board: Board, power: 'ON' | 'OFF' = 'ON'): void {
+  board.emulator.device.faults.clear();
+  board.emulator.device.stop();
+  board.emulator.device.load({ power });
 }
 
 async function stopBoard(board: Board | undefined): Promise<void> {
@@ -107,6 +102,7 @@ describe.skipIf(!available).each([
     board = await startBoard(b.model, b.front, b.address);
   });
   afterAll(() => stopBoard(board));
+  beforeEach(() => reset(board));
 
   it('-S: the device is OK (exit 0), after a login as admin', async () => {
     const r = await riloeOnTty(board.address, board.certFile, '-S');
@@ -132,6 +128,7 @@ describe.skipIf(!available).each([
   });
 
   it('-T off again: nothing to do, exit 0', async () => {
+    reset(board, 'OFF');
     const from = board.events.length;
     const r = await riloe(board.address, board.certFile, ['-T', 'off', 'node1']);
     expect(r.code).toBe(0);
@@ -139,6 +136,7 @@ describe.skipIf(!available).each([
   });
 
   it('-T on: exit 0, and the server is on', async () => {
+    reset(board, 'OFF');
     const from = board.events.length;
     const r = await riloe(board.address, board.certFile, ['-T', 'on', 'node1']);
     expect(r.code).toBe(0);
@@ -184,8 +182,7 @@ describe.skipIf(!available)('stonith -t external/riloe against a board that take
     const r = await riloe(board.address, board.certFile, ['-T', 'reset', 'node1']);
     expect(r.code).toBe(0);
     // riloe does not wait for on: the board gets there after its transition.
-    for (let i = 0; i < 200 && board.emulator.device.power !== 'ON'; i++)
-      await new Promise((res) => setTimeout(res, 25));
+    await waitFor(() => board.emulator.device.power === 'ON', { what: 'the server back on' }).catch(() => {});
     expect(board.emulator.device.power).toBe('ON');
     expect(changes(board, from)).toBe('OFF ON');
   });

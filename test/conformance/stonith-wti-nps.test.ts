@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { plugStates, type RunningWti, resetWti, startWti } from '../helpers/emulator.js';
 import { peer, run, runOnTty } from '../helpers/run.js';
 
 /**
@@ -34,6 +34,7 @@ describe.skipIf(!available)('stonith -t wti_nps against the IPS-800 emulator', (
     });
   });
   afterAll(() => wti.stop());
+  beforeEach(() => resetWti(wti));
 
   it('-S reports the device OK, exit 0', async () => {
     const r = await stonith('-S');
@@ -56,12 +57,16 @@ describe.skipIf(!available)('stonith -t wti_nps against the IPS-800 emulator', (
 
   it('-T reset by host name: the plug goes off and back on after its boot delay', async () => {
     const from = wti.events.length;
-    const r = await stonith('-T', 'reset', 'mclaws');
+    // When the plug goes off, its power-on is a step still waiting out the boot delay, not
+    // done in the same breath (read from the unit's state, not from a clock).
+    let onWaiting: boolean | undefined;
+    const stopWatching = wti.bus.subscribe((e) => {
+      if (e.type === 'plug' && e.plug === 5 && e.state === 'OFF') onWaiting = wti.emulator.device.bank.pending(5);
+    });
+    const r = await stonith('-T', 'reset', 'mclaws').finally(stopWatching);
     expect(r.code).toBe(0);
     expect(plugEvents(from, 5)).toEqual(['OFF', 'ON']);
-    const changes = wti.events.slice(from).filter((e) => e.type === 'plug' && e.plug === 5);
-    const gap = (changes[1]?.time.getTime() ?? 0) - (changes[0]?.time.getTime() ?? 0);
-    expect(gap).toBeGreaterThanOrEqual(450); // the 0.5 s boot delay, not a speed limit
+    expect(onWaiting).toBe(true);
   });
 
   it('-T reset on a terminal logs the reboot and the power coming back', async () => {
@@ -100,7 +105,11 @@ describe.skipIf(!available)('stonith -t wti_nps against the IPS-800 emulator', (
   });
 
   it('a wrong password fails without switching anything', async () => {
-    const wrong = await startWti({ listen: '127.0.0.21:23', password: 'changeme', plugs: [{ number: 2, name: 'node2' }] });
+    const wrong = await startWti({
+      listen: '127.0.0.21:23',
+      password: 'changeme',
+      plugs: [{ number: 2, name: 'node2' }],
+    });
     try {
       const before = plugStates(wrong.emulator);
       const r = await run(STONITH, ['-t', 'wti_nps', 'ipaddr=127.0.0.21', 'password=bad', '-T', 'off', 'node2'], {

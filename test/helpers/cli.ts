@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait.js';
 
 /** The built CLIs (vitest's global setup compiles them first). */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,14 +44,10 @@ export function startEmulatorProcess(
     port,
     stdout: () => out,
     stderr: () => err,
-    async waitForLog(test, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = logs().find(test);
-        if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no such log line; stderr: ${err}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+    waitForLog(test, timeoutMs = 5000) {
+      return waitFor(() => logs().find(test), { what: 'a log line', timeoutMs }).catch((e: Error) => {
+        throw new Error(`${e.message}; stderr: ${err}`);
+      });
     },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

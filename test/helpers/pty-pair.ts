@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor } from './wait.js';
 
 /**
  * A serial cable in software: two pseudo-terminals joined by socat. One end
@@ -30,13 +31,13 @@ export async function startPtyPair(timeoutMs = 5000): Promise<PtyPair> {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + timeoutMs;
-  while (!(fs.existsSync(a) && fs.existsSync(b))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error('socat did not make the pty pair');
-    }
-    await new Promise((r) => setTimeout(r, 20));
+  const made = () => fs.existsSync(a) && fs.existsSync(b);
+  await waitFor(() => child.exitCode !== null || made(), { what: 'socat to make the pty pair', timeoutMs }).catch(
+    () => {},
+  );
+  if (!made()) {
+    await stop();
+    throw new Error('socat did not make the pty pair');
   }
   return { a, b, stop };
 }

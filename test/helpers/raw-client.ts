@@ -69,7 +69,8 @@ export class RawClient {
         const m = pattern.exec(text);
         if (m) return m;
       }
-      if (this.closed) throw new Error(`connection closed before ${String(pattern)}; got ${JSON.stringify(this.plain)}`);
+      if (this.closed)
+        throw new Error(`connection closed before ${String(pattern)}; got ${JSON.stringify(this.plain)}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${String(pattern)}; got ${JSON.stringify(this.plain)}`);
       await new Promise<void>((resolve) => {

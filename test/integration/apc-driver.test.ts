@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApcEmulator } from '../../emulator/apc-emulator.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApcSnmpSwitch, createApcSwitch } from '../../drivers/apc/index.js';
 import { AuthError, BusyError, TimeoutError, UnknownPlugError } from '../../src/errors.js';
 import type { PowerSwitch } from '../../src/power-switch.js';
 import { connectSsh } from '../../src/transport/ssh.js';
+import { type RunningApc, startApc as startUnit } from '../helpers/units.js';
+import { untilEvent } from '../helpers/wait.js';
 
 /**
  * The APC driver against every emulated personality and transport: the v2.7
@@ -17,26 +17,24 @@ const PLUGS = [
   { number: 4, name: 'twin' },
 ];
 
-async function startApc(firmware: '2.7' | '6.4', n: number) {
-  const bus = new EventBus(500);
-  const events: Timestamped[] = [];
-  bus.subscribe((e) => events.push(e));
-  const emulator = await ApcEmulator.start({
-    bus,
-    config: {
-      model: 'apc-rackpdu',
-      firmware,
-      listen: `127.0.0.${n}:0`,
-      ssh: `127.0.0.${n}:0`,
-      snmp: `127.0.0.${n}:0`,
-      username: 'apc',
-      password: 'apc',
-      role: 'outlet',
-      plugs: PLUGS,
-      bootDelay: 0.2,
-    },
+function startApc(firmware: '2.7' | '6.4', n: number) {
+  return startUnit(`127.0.0.${n}`, {
+    firmware,
+    telnet: 0,
+    ssh: 0,
+    snmp: 0,
+    role: 'outlet',
+    plugs: PLUGS,
+    bootDelay: 0.2,
   });
-  return { emulator, events };
+}
+
+/** Every test starts from a card with no fault and every outlet on, so it passes alone or after any other. */
+function reset(apc: RunningApc): void {
+  const d = apc.emulator.device;
+  d.faults.clear();
+  d.cancelLater(d.bank.all().map((o) => o.number));
+  for (const o of d.bank.all()) d.bank.force(o.number, 'ON', 'test');
 }
 
 for (const [firmware, n] of [
@@ -49,6 +47,7 @@ for (const [firmware, n] of [
       apc = await startApc(firmware, n);
     });
     afterAll(() => apc.emulator.stop());
+    beforeEach(() => reset(apc));
     const state = (plug: number) => apc.emulator.device.bank.get(plug)?.state;
     const host = `127.0.0.${n}`;
 
@@ -107,9 +106,10 @@ for (const [firmware, n] of [
     it('telnet: a card whose only session is held answers BusyError', async () => {
       const holder = createApcSwitch({ host, port: apc.emulator.telnet?.address.port, username: 'apc', password: 'apc' });
       apc.emulator.device.faults.add('stall-mid-screen');
+      const from = apc.events.length;
       const held = holder.status(1, { timeoutMs: 3000 }).catch((e) => e);
-      await new Promise((r) => setTimeout(r, 300));
-      apc.emulator.device.faults.clear();
+      // The holder has the card's only session once it is logged in; the stall keeps it there.
+      await untilEvent(apc, (e) => e.type === 'login', { since: from, what: "the holder's login" });
       const sw = createApcSwitch({
         host,
         port: apc.emulator.telnet?.address.port,
@@ -118,6 +118,7 @@ for (const [firmware, n] of [
         busyRetry: { initialMs: 50, maxMs: 200 },
       });
       const err = await sw.status(1, { timeoutMs: 1000 }).catch((e) => e);
+      apc.emulator.device.faults.clear();
       expect(err).toBeInstanceOf(BusyError);
       expect(await held).toBeInstanceOf(TimeoutError);
     });
@@ -154,6 +155,7 @@ describe('APC driver, SNMP versions and communities', () => {
     apc = await startApc('2.7', 142);
   });
   afterAll(() => apc.emulator.stop());
+  beforeEach(() => reset(apc));
   const port = () => apc.emulator.snmp?.address.port;
 
   it('reads and switches over SNMPv2c, reporting the Rack PDU tables', async () => {

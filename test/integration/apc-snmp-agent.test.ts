@@ -2,10 +2,11 @@ import snmp from 'net-snmp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApcDevice } from '../../emulator/apc/apc-device.js';
 import { ApcSnmpAgent } from '../../emulator/apc/snmp-agent.js';
-import { ApcEmulator } from '../../emulator/apc-emulator.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import type { ApcEmulator } from '../../emulator/apc-emulator.js';
+import type { Timestamped } from '../../emulator/events.js';
 import { realScheduler } from '../../emulator/model/scheduler.js';
 import { peer, run } from '../helpers/run.js';
+import { startApc } from '../helpers/units.js';
 
 /**
  * The APC card's SNMP agent driven by net-snmp's command-line tools (the
@@ -70,7 +71,7 @@ function tool(bin: string, target: string, auth: string[], ...args: string[]) {
 describe.skipIf(!available)('APC SNMP agent, Rack PDU, with the net-snmp tools', () => {
   let emu: ApcEmulator;
   let target: string;
-  const events: Timestamped[] = [];
+  let events: Timestamped[] = [];
   const get = (auth: string[], ...oids: string[]) => tool(SNMPGET, target, auth, ...oids);
   const set = (auth: string[], ...args: string[]) => tool(SNMPSET, target, auth, ...args);
   const walk = (auth: string[], oid: string) => tool(SNMPWALK, target, auth, oid);
@@ -79,25 +80,18 @@ describe.skipIf(!available)('APC SNMP agent, Rack PDU, with the net-snmp tools',
     events.slice(from).flatMap((e) => (e.type === 'plug' && e.plug === plug ? [e.state] : []));
 
   beforeAll(async () => {
-    const bus = new EventBus(500);
-    bus.subscribe((e) => events.push(e));
-    emu = await ApcEmulator.start({
-      bus,
-      config: {
-        model: 'apc-rackpdu',
-        listen: null,
-        snmp: '127.0.0.130:0',
-        outlets: 4,
-        plugs: [
-          { number: 1, name: 'node1' },
-          { number: 2, name: 'node2' },
-          { number: 3, name: 'node3', default: 'OFF' },
-        ],
-        bootDelay: 1,
-      },
+    const apc = await startApc('127.0.0.130', {
+      snmp: 0,
+      outlets: 4,
+      plugs: [
+        { number: 1, name: 'node1' },
+        { number: 2, name: 'node2' },
+        { number: 3, name: 'node3', default: 'OFF' },
+      ],
+      bootDelay: 1,
     });
-    const a = emu.snmp?.address;
-    target = `${a?.address}:${a?.port}`;
+    ({ emulator: emu, events } = apc);
+    target = `${apc.host}:${apc.port}`;
   });
   afterAll(() => emu.stop());
 
@@ -772,11 +766,13 @@ describe.skipIf(!available)('APC SNMP agent, MasterSwitch model', () => {
   let target: string;
 
   beforeAll(async () => {
-    emu = await ApcEmulator.start({
-      config: { model: 'apc-masterswitch', listen: null, snmp: '127.0.0.131:0', plugs: [{ number: 2, name: 'db' }] },
+    const apc = await startApc('127.0.0.131', {
+      model: 'apc-masterswitch',
+      snmp: 0,
+      plugs: [{ number: 2, name: 'db' }],
     });
-    const a = emu.snmp?.address;
-    target = `${a?.address}:${a?.port}`;
+    emu = apc.emulator;
+    target = `${apc.host}:${apc.port}`;
   });
   afterAll(() => emu.stop());
 

@@ -120,10 +120,12 @@ function rawExchange(host: string, port: number, request: string | string[]): Pr
     socket.on('data', (d) => received.push(d));
     socket.on('error', reject);
     socket.on('close', () => resolve(Buffer.concat(received)));
+    // Each part leaves as its own segment: no Nagle, and the next part is written only once the
+    // previous one is handed to the kernel.
+    socket.setNoDelay(true);
     socket.on('connect', async () => {
       for (const part of Array.isArray(request) ? request : [request]) {
-        socket.write(part);
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise<void>((resolve) => socket.write(part, () => resolve()));
       }
     });
   });

@@ -5,12 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmulatorEvent, EventBus, type Timestamped } from '../../emulator/events.js';
+import type { EmulatorEvent, Timestamped } from '../../emulator/events.js';
 import { IloDevice, type IloModel } from '../../emulator/ilo/ilo-device.js';
 import { RibclSession, XmlReader } from '../../emulator/ilo/ribcl.js';
 import { sniff } from '../../emulator/ilo/tls-server.js';
-import { IloEmulator } from '../../emulator/ilo-emulator.js';
+import type { IloEmulator } from '../../emulator/ilo-emulator.js';
 import { peer, run } from '../helpers/run.js';
+import { type RunningIlo, startIlo } from '../helpers/units.js';
+import { untilEvent, waitFor } from '../helpers/wait.js';
 import { ManualScheduler, randomSplit, seededRandom } from '../unit/support.js';
 
 /**
@@ -504,24 +506,15 @@ describe('sniffing the first bytes on an --https port', () => {
 
 describe('the TLS front-end (127.0.0.1, port 0)', () => {
   let dir: string;
+  let board: RunningIlo;
   let emulator: IloEmulator;
-  const events: Timestamped[] = [];
+  let events: Timestamped[] = [];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fencekit-ilo-'));
-    const bus = new EventBus(1000);
-    bus.subscribe((e) => events.push(e));
-    emulator = await IloEmulator.start({
-      bus,
-      config: {
-        model: 'ilo3',
-        listen: null,
-        https: '127.0.0.1:0',
-        tls: '127.0.0.1:0',
-        password: 'pw',
-        state: path.join(dir, 'ilo.json'),
-      },
-    });
+    board = await startIlo('127.0.0.1', { model: 'ilo3', https: 0, tls: 0, state: path.join(dir, 'ilo.json') });
+    emulator = board.emulator;
+    events = board.events;
   });
   afterAll(async () => {
     await emulator?.stop();
@@ -531,11 +524,8 @@ describe('the TLS front-end (127.0.0.1, port 0)', () => {
   /** Send `text` over TLS and read until the board closes (or `until` shows up); bounded by a deadline. */
   function talk(port: number, text: string[], until?: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const c = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, async () => {
-        for (const t of text) {
-          c.write(t);
-          await new Promise((r) => setTimeout(r, 20));
-        }
+      const c = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+        for (const t of text) c.write(t);
       });
       let got = '';
       const timer = setTimeout(() => {
@@ -592,6 +582,7 @@ describe('the TLS front-end (127.0.0.1, port 0)', () => {
 
   it('a failed handshake is a "refused" event, and the board keeps serving', async () => {
     const port = emulator.tls?.address.port ?? 0;
+    const from = events.length;
     // Plain text where a TLS ClientHello belongs.
     await new Promise<void>((resolve) => {
       const c = net.connect({ host: '127.0.0.1', port }, () => c.write('<?xml version="1.0"?>\r\n'));
@@ -607,10 +598,12 @@ describe('the TLS front-end (127.0.0.1, port 0)', () => {
       c.on('error', () => resolve());
       c.on('secureConnect', () => resolve());
     });
-    for (let i = 0; i < 100 && events.filter((e) => e.type === 'refused').length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const refused = events.filter((e) => e.type === 'refused');
+    await untilEvent(board, (e) => e.type === 'refused', {
+      since: from,
+      count: 2,
+      what: 'two refused handshakes',
+    }).catch(() => {});
+    const refused = events.slice(from).filter((e) => e.type === 'refused');
     expect(refused).toHaveLength(2);
     for (const e of refused)
       expect(e).toMatchObject({
@@ -635,7 +628,7 @@ describe('the TLS front-end (127.0.0.1, port 0)', () => {
     c.on('error', () => {});
     const docs = () => got.split('<?xml').length - 1;
     const waitForDocs = async (n: number) => {
-      for (let i = 0; i < 250 && docs() < n && !ended; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => docs() >= n || ended, { what: `${n} documents` }).catch(() => {});
       expect(docs()).toBe(n);
     };
     try {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorEvent, Timestamped } from '../../emulator/events.js';
 import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { untilEvent, waitFor } from '../helpers/wait.js';
 
 /**
  * Abuse on the telnet port: garbage, option floods, endless lines, dropped and
@@ -67,7 +68,8 @@ function garbage(seed: number, length: number, exclude: readonly number[] = []):
     if (pick < 0.04) part = Buffer.from([IAC, [WILL, WONT, DO, DONT][Math.floor(next() * 4)] as number, byte()]);
     else if (pick < 0.06) part = Buffer.from([IAC, IAC]);
     else if (pick < 0.08) part = Buffer.from([IAC, 0xf1 + Math.floor(next() * 9)]);
-    else if (pick < 0.1) part = Buffer.concat([Buffer.from([IAC, SB, byte()]), randomBytes(byte(), byte() % 40), Buffer.from([IAC, SE])]);
+    else if (pick < 0.1)
+      part = Buffer.concat([Buffer.from([IAC, SB, byte()]), randomBytes(byte(), byte() % 40), Buffer.from([IAC, SE])]);
     else if (pick < 0.11) part = Buffer.concat([Buffer.from([IAC, SB, byte()]), randomBytes(byte(), byte() % 40)]);
     else part = randomBytes(Math.floor(next() * 2 ** 31), 1 + Math.floor(next() * 300), exclude);
     parts.push(part);
@@ -110,20 +112,8 @@ function originOf(client: RawClient): string {
 }
 
 /** Wait (bounded) for an event the emulator reports. */
-async function waitForEvent(
-  wti: RunningWti,
-  match: (e: EmulatorEvent) => boolean,
-  timeoutMs = 5000,
-): Promise<Timestamped> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = wti.events.find(match);
-    if (found) return found;
-    if (Date.now() > deadline) {
-      throw new Error(`no such event within ${timeoutMs} ms; got ${JSON.stringify(wti.events.map((e) => e.type))}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+function waitForEvent(wti: RunningWti, match: (e: EmulatorEvent) => boolean, timeoutMs = 5000): Promise<Timestamped> {
+  return untilEvent(wti, match, { timeoutMs, what: 'an event the test expects' });
 }
 
 /** The session of `client` has ended on the emulator: its slot is free again. */
@@ -241,7 +231,7 @@ describe('telnet front-end under abuse', () => {
       flood[i * 3] = IAC;
       flood[i * 3 + 1] = verbs[Math.floor(next() * 4)] as number;
       // Mostly the options that matter (BINARY, ECHO, SGA), and every other one too.
-      flood[i * 3 + 2] = next() < 0.5 ? [0, 1, 3][Math.floor(next() * 3)] as number : Math.floor(next() * 256);
+      flood[i * 3 + 2] = next() < 0.5 ? ([0, 1, 3][Math.floor(next() * 3)] as number) : Math.floor(next() * 256);
     }
     await sendInChunks(client, flood, () => 1000 + Math.floor(next() * 30_000));
 
@@ -385,9 +375,13 @@ describe('telnet front-end under abuse', () => {
       wti.events.some((e) => e.type === 'logout' && e.origin === origin && e.reason === 'peer stopped reading');
     let asked = 0;
     for (let i = 0; i < 100 && !dropped() && !socket.destroyed; i++) {
-      socket.write(batch);
+      let sent = false;
+      socket.write(batch, () => {
+        sent = true;
+      });
       asked += 1000;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The next batch once this one is in the kernel's hands, or the emulator has given up on us.
+      await waitFor(() => sent || dropped() || socket.destroyed, { what: 'the batch sent or the peer dropped' });
     }
     await waitForEvent(wti, (e) => e.type === 'logout' && e.origin === origin && e.reason === 'peer stopped reading');
 
@@ -420,10 +414,9 @@ describe('telnet front-end under abuse', () => {
     const off = await waitForEvent(wti, (e) => e.type === 'plug' && e.plug === 1 && e.state === 'OFF');
     const on = await waitForEvent(wti, (e) => e.type === 'plug' && e.plug === 1 && e.state === 'ON');
     expect(wti.events.indexOf(off)).toBeLessThan(wti.events.indexOf(on));
-    expect(wti.events.filter((e) => e.type === 'plug').map((e) => e.type === 'plug' && `${e.plug} ${e.state}`)).toEqual([
-      '1 OFF',
-      '1 ON',
-    ]);
+    expect(wti.events.filter((e) => e.type === 'plug').map((e) => e.type === 'plug' && `${e.plug} ${e.state}`)).toEqual(
+      ['1 OFF', '1 ON'],
+    );
     expect(plugStates(wti.emulator)).toBe(INITIAL);
     expect(await cleanSession(wti)).toBe(before);
   });
@@ -436,11 +429,7 @@ describe('telnet front-end under abuse', () => {
     // Each either gets the password prompt or is closed; wait (bounded) until all have one or the other.
     await Promise.all(
       crowd.map(async (c) => {
-        const deadline = Date.now() + 5000;
-        while (!c.closed && !c.plain.includes('Password: ')) {
-          if (Date.now() > deadline) throw new Error('neither a prompt nor a close');
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
+        await waitFor(() => c.closed || c.plain.includes('Password: '), { what: 'a prompt or a close' });
       }),
     );
     const winners = crowd.filter((c) => c.plain.includes('Password: '));

@@ -16,6 +16,7 @@ import type { ByteStream } from '../../src/transport/byte-stream.js';
 import { connectSsh, type SshConnectOptions } from '../../src/transport/ssh.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { peer, run } from '../helpers/run.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * The SSH front-end, judged by the real OpenSSH client and by our own
@@ -186,14 +187,10 @@ async function expectClosed(dialog: Dialog): Promise<void> {
 }
 
 /** Wait (with a deadline) until the events hold one that `test` accepts. */
-async function eventually(events: EmulatorEvent[], test: (e: EmulatorEvent) => boolean): Promise<EmulatorEvent> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const hit = events.find(test);
-    if (hit) return hit;
-    if (Date.now() > until) throw new Error(`no such event in ${JSON.stringify(events)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function eventually(events: EmulatorEvent[], test: (e: EmulatorEvent) => boolean): Promise<EmulatorEvent> {
+  return waitFor(() => events.find(test), { what: 'an event the test expects' }).catch((err: Error) => {
+    throw new Error(`${err.message}; events: ${JSON.stringify(events)}`);
+  });
 }
 
 describe.skipIf(!haveSsh)('the SSH front-end with the OpenSSH client', () => {

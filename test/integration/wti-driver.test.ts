@@ -5,6 +5,7 @@ import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { peer } from '../helpers/run.js';
 import { SOCAT, startPtyPair } from '../helpers/pty-pair.js';
+import { untilEvent } from '../helpers/wait.js';
 
 /** The WTI driver against the emulator, over telnet and a serial pty pair. 127.0.0.90–99. */
 describe('WTI driver over telnet', () => {
@@ -108,8 +109,10 @@ describe('WTI driver over telnet', () => {
   it('waits out a session held by someone else, once it is released', async () => {
     const holder = await RawClient.connect(wti.host, wti.port);
     await holder.login('secret');
+    const from = wti.events.length;
     const pending = sw({ busyRetry: { initialMs: 50, maxMs: 200 }, timeoutMs: 10_000 }).off('pete');
-    await new Promise((r) => setTimeout(r, 600));
+    // Release the session only once the driver has been turned away at least twice: it is retrying.
+    await untilEvent(wti, (e) => e.type === 'refused', { since: from, count: 2, what: 'two refused connections' });
     holder.send('/X,Y\r\n');
     const result = await pending;
     holder.close();
@@ -157,8 +160,11 @@ describe('WTI driver over telnet', () => {
   it('stops when its AbortSignal fires', async () => {
     wti.emulator.device.faults.add('stall-mid-screen');
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const err = await sw().status(1, { signal: controller.signal }).catch((e) => e);
+    // Abort once the screen has stalled half-way: the driver is then waiting on the unit.
+    const transcript = (dir: string, text: string) => {
+      if (dir === 'received' && text.includes('Plug | Name')) queueMicrotask(() => controller.abort());
+    };
+    const err = await sw({ transcript }).status(1, { signal: controller.signal }).catch((e) => e);
     expect(err).toBeInstanceOf(AbortedError);
   });
 

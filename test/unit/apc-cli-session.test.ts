@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ApcDevice, type ApcFault } from '../../emulator/apc/apc-device.js';
 import { createApcSession } from '../../emulator/apc/sessions.js';
 import type { EmulatorEvent } from '../../emulator/events.js';
-import type { LineSession, Terminal } from '../../emulator/session.js';
+import type { LineSession } from '../../emulator/session.js';
+import { FakeTerminal } from '../helpers/fake-terminal.js';
 import { ManualScheduler } from './support.js';
 
 /**
@@ -10,33 +11,6 @@ import { ManualScheduler } from './support.js';
  * front-end, not the session, echoes typed lines). The regexes below are
  * fence_apc 4.12.1's own: what it can read is what matters.
  */
-class FakeTerminal implements Terminal {
-  readonly origin = 'test 127.0.0.1:4001';
-  all = '';
-  private fresh = '';
-  secret = false;
-  closedWith: string | null = null;
-
-  write(text: string): void {
-    if (this.closedWith !== null) throw new Error(`write after close: ${JSON.stringify(text)}`);
-    this.all += text;
-    this.fresh += text;
-  }
-
-  setSecret(on: boolean): void {
-    this.secret = on;
-  }
-
-  close(reason: string): void {
-    this.closedWith = reason;
-  }
-
-  take(): string {
-    const t = this.fresh;
-    this.fresh = '';
-    return t;
-  }
-}
 
 /** fence_apc: firmware digit, prompt and status rows. */
 const FIRMWARE = /\s*v(\d)*\./;
@@ -65,7 +39,7 @@ function setup(opts: { login?: boolean; faults?: ApcFault[] } = {}) {
     ],
   });
   for (const f of opts.faults ?? []) device.faults.add(f);
-  const term = new FakeTerminal();
+  const term = new FakeTerminal('test 127.0.0.1:4001');
   const session = createApcSession(device, term, (e) => events.push(e), {
     login: opts.login ?? false,
     user: 'apc',

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ApcDevice, type ApcFault, type ApcModel, type ApcRole } from '../../emulator/apc/apc-device.js';
 import { createApcSession } from '../../emulator/apc/sessions.js';
 import type { EmulatorEvent } from '../../emulator/events.js';
-import type { ByteSession, Terminal } from '../../emulator/session.js';
+import type { ByteSession } from '../../emulator/session.js';
+import { FakeTerminal } from '../helpers/fake-terminal.js';
 import { ManualScheduler } from './support.js';
 
 /**
@@ -11,31 +12,6 @@ import { ManualScheduler } from './support.js';
  * in the test's hands. What is asserted is what fence_apc, apcmaster or a
  * person would see on the line.
  */
-class FakeTerminal implements Terminal {
-  readonly origin = 'test 127.0.0.1:4000';
-  all = '';
-  private fresh = '';
-  closedWith: string | null = null;
-
-  write(text: string): void {
-    if (this.closedWith !== null) throw new Error(`write after close: ${JSON.stringify(text)}`);
-    this.all += text;
-    this.fresh += text;
-  }
-
-  setSecret(): void {}
-
-  close(reason: string): void {
-    this.closedWith = reason;
-  }
-
-  /** What was written since the last call. */
-  take(): string {
-    const t = this.fresh;
-    this.fresh = '';
-    return t;
-  }
-}
 
 const CLOCK = { now: () => new Date(2014, 7, 11, 15, 6, 54), startedAt: new Date(2014, 6, 8, 11, 27, 30) };
 

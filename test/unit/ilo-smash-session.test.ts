@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { EmulatorEvent } from '../../emulator/events.js';
 import { IloDevice, type IloFault, type IloModel } from '../../emulator/ilo/ilo-device.js';
 import { createSmashSession } from '../../emulator/ilo/smash-session.js';
-import type { LineSession, Terminal } from '../../emulator/session.js';
+import type { LineSession } from '../../emulator/session.js';
+import { FakeTerminal } from '../helpers/fake-terminal.js';
 import { ManualScheduler } from './support.js';
 
 /**
@@ -12,33 +13,6 @@ import { ManualScheduler } from './support.js';
  * `EnabledState=(.*)` (case-insensitive) whose value starts with `enabled`
  * when the server is on.
  */
-class FakeTerminal implements Terminal {
-  readonly origin = 'ssh 127.0.0.1:40112 admin';
-  all = '';
-  private fresh = '';
-  closedWith: string | null = null;
-  secret = false;
-
-  write(text: string): void {
-    if (this.closedWith !== null) throw new Error(`write after close: ${JSON.stringify(text)}`);
-    this.all += text;
-    this.fresh += text;
-  }
-
-  setSecret(on: boolean): void {
-    this.secret = on;
-  }
-
-  close(reason: string): void {
-    this.closedWith = reason;
-  }
-
-  take(): string {
-    const t = this.fresh;
-    this.fresh = '';
-    return t;
-  }
-}
 
 const PROMPT = '</>hpiLO-> ';
 /** fence_ilo_ssh's own status regex and reading of it. */
@@ -71,7 +45,7 @@ function setup(
   device.transitionSeconds = opts.transitionSeconds ?? 0;
   if (opts.hostName) device.hostName = opts.hostName;
   for (const f of opts.faults ?? []) device.faults.add(f);
-  const terminal = new FakeTerminal();
+  const terminal = new FakeTerminal('ssh 127.0.0.1:40112 admin');
   const session: LineSession = createSmashSession(device, terminal, emit, { user: 'admin', now: () => NOW, scheduler });
   session.start();
   const banner = terminal.take();

@@ -1,12 +1,13 @@
 import { SerialPortMock } from 'serialport';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { WtiConfig } from '../helpers/emulator.js';
 import type { EmulatorConfig } from '../../emulator/config.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import type { Timestamped } from '../../emulator/events.js';
 import type { SerialPortLike } from '../../emulator/frontends/serial.js';
-import { WtiEmulator } from '../../emulator/wti-emulator.js';
-import { plugStates } from '../helpers/emulator.js';
+import type { WtiEmulator } from '../../emulator/wti-emulator.js';
+import type { WtiConfig } from '../helpers/emulator.js';
+import { plugStates, startWti } from '../helpers/emulator.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * The RS-232 set-up port, through serialport's mock binding: what a person at
@@ -56,15 +57,13 @@ class MockTerminal {
 
   /** Wait (bounded) until the output after `from` matches; return that part of the output. */
   async expect(pattern: string | RegExp, from: number, timeoutMs = 3000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    const seen = () => {
       const text = this.output.slice(from);
-      if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) return text;
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${String(pattern)}; got ${JSON.stringify(text)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+      return (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) ? text : null;
+    };
+    return waitFor(seen, { what: String(pattern), timeoutMs }).catch((err: Error) => {
+      throw new Error(`${err.message}; got ${JSON.stringify(this.output.slice(from))}`);
+    });
   }
 
   /** Wake the line and log in; returns the offset after the first prompt. */
@@ -107,18 +106,16 @@ afterAll(() => {
 async function startSerial(config: Partial<WtiConfig> = {}): Promise<{ emulator: WtiEmulator; line: MockTerminal }> {
   const path = `/dev/fake-wti-${process.pid}-${++seq}`;
   SerialPortMock.binding.createPort(path, { echo: false, record: true });
-  const bus = new EventBus(500);
-  const events: Timestamped[] = [];
-  bus.subscribe((e) => events.push(e));
   let port: SerialPortMock | undefined;
-  const emulator = await WtiEmulator.start({
-    bus,
-    config: { model: 'ips800', password: 'secret', listen: null, serial: path, baud: 9600, plugs: PLUGS, ...config },
-    openSerial: (p, baudRate) => {
-      port = new SerialPortMock({ path: p, baudRate, autoOpen: false });
-      return port as unknown as SerialPortLike;
+  const { emulator, events } = await startWti(
+    { listen: null, serial: path, baud: 9600, plugs: PLUGS, ...config },
+    {
+      openSerial: (p, baudRate) => {
+        port = new SerialPortMock({ path: p, baudRate, autoOpen: false });
+        return port as unknown as SerialPortLike;
+      },
     },
-  });
+  );
   emulators.push(emulator);
   if (!port) throw new Error('the emulator did not open the serial line');
   expect(port.isOpen).toBe(true);
@@ -200,7 +197,12 @@ describe('serial front-end (mock port)', () => {
     expect(reply).toContain(' 1   | node1            | (undefined) |   OFF  |');
     expect(plugStates(emulator)).toBe('OFF OFF ON ON ON ON ON ON');
     expect(line.events).toContainEqual(
-      expect.objectContaining({ type: 'plug', plug: 1, state: 'OFF', by: expect.stringMatching(/^serial \/dev\/fake-wti-/) }),
+      expect.objectContaining({
+        type: 'plug',
+        plug: 1,
+        state: 'OFF',
+        by: expect.stringMatching(/^serial \/dev\/fake-wti-/),
+      }),
     );
 
     // With confirmation: the question, the echoed answer, then the switch.
@@ -281,11 +283,9 @@ describe('serial front-end (mock port)', () => {
   it('puts the line to sleep after the idle timeout', async () => {
     const { line } = await startSerial({ idleTimeout: 0.2 });
     await line.login();
-    const deadline = Date.now() + 5000;
-    while (!line.events.some((e) => e.type === 'logout' && e.reason === 'idle timeout')) {
-      if (Date.now() > deadline) throw new Error('the session was never dropped');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(() => line.events.some((e) => e.type === 'logout' && e.reason === 'idle timeout'), {
+      what: 'the session dropped for idleness',
+    });
     const wake = line.output.length;
     await line.type('\r');
     await line.expect('Password: ', wake);

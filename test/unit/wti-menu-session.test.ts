@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EmulatorEvent } from '../../emulator/events.js';
-import type { Terminal } from '../../emulator/session.js';
 import { type MenuSessionOptions, WtiMenuSession } from '../../emulator/wti/menu-session.js';
 import { statusScreen } from '../../emulator/wti/screens.js';
 import { WtiDevice, type WtiSnapshot } from '../../emulator/wti/wti-device.js';
+import { FakeTerminal } from '../helpers/fake-terminal.js';
 import { ManualScheduler, settle } from './support.js';
 
 /**
@@ -11,49 +11,17 @@ import { ManualScheduler, settle } from './support.js';
  * clock in the test's hands. What is asserted is what a person (or fence_wti,
  * or wti_nps) would see on the line.
  */
-class FakeTerminal implements Terminal {
-  readonly origin = 'test 127.0.0.1:4000';
-  /** Everything written, in order. */
-  all = '';
-  /** Written since the last take(). */
-  private fresh = '';
-  secret = false;
-  /** Every setSecret call, in order. */
-  readonly secretCalls: boolean[] = [];
-  closedWith: string | null = null;
-  writesAfterClose = 0;
-
-  write(text: string): void {
-    if (this.closedWith !== null) this.writesAfterClose++;
-    this.all += text;
-    this.fresh += text;
-  }
-
-  setSecret(on: boolean): void {
-    this.secret = on;
-    this.secretCalls.push(on);
-  }
-
-  close(reason: string): void {
-    this.closedWith = reason;
-  }
-
-  /** What was written since the last call. */
-  take(): string {
-    const t = this.fresh;
-    this.fresh = '';
-    return t;
-  }
-}
 
 type DeviceSetup = Partial<Omit<WtiSnapshot, 'plugs'>> & { plugs?: Partial<WtiSnapshot['plugs'][number]>[] };
 
-function setup(opts: { model?: 'ips800' | 'nps'; device?: DeviceSetup; session?: MenuSessionOptions; start?: boolean } = {}) {
+function setup(
+  opts: { model?: 'ips800' | 'nps'; device?: DeviceSetup; session?: MenuSessionOptions; start?: boolean } = {},
+) {
   const scheduler = new ManualScheduler();
   const events: EmulatorEvent[] = [];
   const device = new WtiDevice({ model: opts.model ?? 'ips800', emit: (e) => events.push(e), scheduler });
   device.load({ systemPassword: 'secret', ...opts.device });
-  const term = new FakeTerminal();
+  const term = new FakeTerminal('test 127.0.0.1:4000', { countWritesAfterClose: true });
   const session = new WtiMenuSession(device, term, (e) => events.push(e), opts.session);
   const type = (...lines: string[]) => {
     for (const l of lines) session.input(l);
@@ -222,7 +190,12 @@ describe('plug-password user mode', () => {
     t.type('/h');
     expect(t.term.take()).toMatch(/\/BOOT[\s\S]*IPS> $/);
     t.type('/s');
-    expect(t.term.take().split('\r\n').filter((l) => /^ \d/.test(l))).toHaveLength(2);
+    expect(
+      t.term
+        .take()
+        .split('\r\n')
+        .filter((l) => /^ \d/.test(l)),
+    ).toHaveLength(2);
     t.type('/x,y');
     expect(t.term.closedWith).toBe('logout');
   });
@@ -241,7 +214,12 @@ describe('plug-password user mode', () => {
     expect(t.term.take()).toBe('\r\nPassword: ');
     t.type('pw2');
     expect(t.events).toContainEqual({ type: 'login', origin: t.term.origin, mode: 'user' });
-    expect(t.term.take().split('\r\n').filter((l) => /^ \d/.test(l))).toHaveLength(2);
+    expect(
+      t.term
+        .take()
+        .split('\r\n')
+        .filter((l) => /^ \d/.test(l)),
+    ).toHaveLength(2);
     t.type('/G');
     expect(t.term.take()).toContain('Invalid Command');
   });
@@ -269,12 +247,15 @@ describe('status, help and errors', () => {
     expect(t.term.take()).toBe(out);
   });
 
-  it.each(['/SG', '/sg', 'hello', 'S', '/', '/?', '/BOO 1', '/ONX 1', '/1'])('answers %j with "Invalid Command" and the prompt', (line) => {
-    const t = setup();
-    t.login();
-    t.type(line);
-    expect(t.term.take()).toBe(`\r\nInvalid Command\r\n${PROMPT}`);
-  });
+  it.each(['/SG', '/sg', 'hello', 'S', '/', '/?', '/BOO 1', '/ONX 1', '/1'])(
+    'answers %j with "Invalid Command" and the prompt',
+    (line) => {
+      const t = setup();
+      t.login();
+      t.type(line);
+      expect(t.term.take()).toBe(`\r\nInvalid Command\r\n${PROMPT}`);
+    },
+  );
 
   it('answers an empty line with just the prompt', () => {
     const t = setup();
@@ -353,7 +334,9 @@ describe('switching commands', () => {
   });
 
   it('/ON of several plugs holds the prompt through the sequence delays', async () => {
-    const t = setup({ device: { plugs: [1, 2, 3].map((number) => ({ number, state: 'OFF' as const, bootDelay: 2 })) } });
+    const t = setup({
+      device: { plugs: [1, 2, 3].map((number) => ({ number, state: 'OFF' as const, bootDelay: 2 })) },
+    });
     t.login();
     t.type('/on 1:3,y');
     await settle();
@@ -412,7 +395,15 @@ describe('switching commands', () => {
   });
 
   it('switches every plug named alike, and * switches all of them, named or not', async () => {
-    const t = setup({ device: { plugs: [{ number: 2, name: 'node2' }, { number: 6, name: 'NODE2' }, { number: 8, name: 'db' }] } });
+    const t = setup({
+      device: {
+        plugs: [
+          { number: 2, name: 'node2' },
+          { number: 6, name: 'NODE2' },
+          { number: 8, name: 'db' },
+        ],
+      },
+    });
     t.login();
     t.type('/off node2,y');
     await settle();
