@@ -122,7 +122,9 @@ class ApcMasterSnmpPlugin implements StonithPlugin {
       this.log.crit(`apcmastersnmp_set_config: cannot resolve hostname '${this.hostname}', h_errno ${herr}.`);
       return S.BADCONFIG;
     }
-    const r = await this.read(() => this.sw.list());
+    // As the plugin does: the Rack PDU's outlet count, before any action. A card without
+    // the Rack PDU MIB (an AP9211 MasterSwitch) fails here, as it does with the real one.
+    const r = await this.read(() => this.sw.rackPduOutletCount());
     if (r.ok) return S.OK;
     this.snmpFailed(r.error);
     this.log.crit('apcmastersnmp_set_config: cannot read number of outlets.');

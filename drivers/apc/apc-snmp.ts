@@ -3,7 +3,7 @@ import { Deadline } from '../../src/deadline.js';
 import { AuthError, ConnectionError, ProtocolError, TimeoutError } from '../../src/errors.js';
 import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
 import type { OperationOptions, PlugInfo, PowerState, PowerSwitch } from '../../src/power-switch.js';
-import { emitProgress, type ProgressListener } from '../../src/progress.js';
+import { cutReply, emitProgress, type ProgressListener } from '../../src/progress.js';
 import type { Transcript } from '../../src/transcript.js';
 import { type OutletTables, SYS_OBJECT_ID, tablesFor } from './snmp-tables.js';
 
@@ -47,22 +47,34 @@ export interface ApcSnmpSwitch extends PowerSwitch {
    * raised as a ProtocolError carrying the card's status.
    */
   rackPduModel(opts?: OperationOptions): Promise<string>;
+  /** The Rack PDU's outlet count (rPDUIdentDeviceNumOutlets.0); a MasterSwitch answers with an SNMP error. */
+  rackPduOutletCount(opts?: OperationOptions): Promise<number>;
 }
 
-/** rPDUIdentModelNumber.0 (PowerNet-MIB). */
+/** rPDUIdentModelNumber.0 and rPDUIdentDeviceNumOutlets.0 (PowerNet-MIB). */
 const RPDU_IDENT_MODEL_NUMBER = '1.3.6.1.4.1.318.1.1.12.1.5.0';
+const RPDU_IDENT_NUM_OUTLETS = '1.3.6.1.4.1.318.1.1.12.1.8.0';
 
 export function createApcSnmpSwitch(opts: ApcSnmpOptions): ApcSnmpSwitch {
   const backend = new SnmpBackend(opts);
   const fencer = new Fencer(backend, { timeoutMs: opts.timeoutMs, progress: opts.progress });
-  const rackPduModel = (o?: OperationOptions) => {
+  const scalar = (oid: string, o?: OperationOptions) => {
     const deadline = new Deadline(o?.timeoutMs ?? opts.timeoutMs ?? 60_000, o?.signal);
     deadline.throwIfAborted();
-    return backend.withSession(deadline, (session) => (session as ApcSnmpSession).text(RPDU_IDENT_MODEL_NUMBER));
+    return backend.withSession(deadline, (session) => (session as ApcSnmpSession).text(oid));
+  };
+  const rackPduModel = (o?: OperationOptions) => scalar(RPDU_IDENT_MODEL_NUMBER, o);
+  const rackPduOutletCount = async (o?: OperationOptions) => {
+    const text = await scalar(RPDU_IDENT_NUM_OUTLETS, o);
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0)
+      throw new ProtocolError(`the card's outlet count is not a number: ${cutReply(text)}`);
+    return n;
   };
   return Object.defineProperties(fencer, {
     tables: { get: () => backend.tables, enumerable: true },
     rackPduModel: { value: rackPduModel, enumerable: true },
+    rackPduOutletCount: { value: rackPduOutletCount, enumerable: true },
   }) as unknown as ApcSnmpSwitch;
 }
 

@@ -7,6 +7,12 @@ import type { Transcript } from '../../src/transcript.js';
 import { type HttpReply, httpsRequest, type TlsTarget } from './https.js';
 import { serverPlug } from './single-server.js';
 
+/** PowerState values of a transition (Redfish's PowerState enum). */
+const TRANSITIONS = new Set(['PoweringOn', 'PoweringOff']);
+/** Pause between reads of a board in transition, and the most reads before its word is taken as it is. */
+const SETTLE_POLL_MS = 250;
+const MAX_SETTLE_READS = 2400;
+
 /**
  * Redfish (iLO 4 and 5, and most boards since): a session per operation
  * (POST to the SessionService, X-Auth-Token, DELETE at the end), the system
@@ -73,11 +79,22 @@ class RedfishBackend implements PlugBackend {
       const system = this.opts.systemPath ?? (await this.discover(deadline, auth));
       return await work({
         readPlugs: async (d) => {
-          const body = json(await this.call(d, 'GET', system, undefined, auth));
-          const state = body.PowerState;
-          if (typeof state !== 'string') throw new ProtocolError(`${system} has no PowerState`);
-          // As fence_redfish reads it: "Off" is off, anything else (On, PoweringOn, PoweringOff) is on.
-          return serverPlug(this.opts.name, state === 'Off' ? 'off' : 'on');
+          // A board in the middle of a transition (PoweringOn, PoweringOff) has no state to
+          // report yet: read again until it settles, within the operation's deadline. Taking
+          // PoweringOn as on would confirm a power-on that has not happened; taking it as off
+          // would let an `off` skip a server that is about to run.
+          for (let reads = 1; ; reads++) {
+            const body = json(await this.call(d, 'GET', system, undefined, auth));
+            const state = body.PowerState;
+            if (typeof state !== 'string') throw new ProtocolError(`${system} has no PowerState`);
+            if (state === 'On' || state === 'Off' || reads >= MAX_SETTLE_READS || !TRANSITIONS.has(state)) {
+              // Off is off; On, and any other word a board may use, is on (as fence_redfish reads it).
+              return serverPlug(this.opts.name, state === 'Off' ? 'off' : 'on');
+            }
+            emitProgress(progress, { type: 'waiting', plugs: [1], want: state === 'PoweringOff' ? 'off' : 'on' });
+            d.phase('power transition');
+            await d.sleep(SETTLE_POLL_MS);
+          }
         },
         setPlugs: async (plugs, state: PowerState, d) => {
           const body = json(await this.call(d, 'GET', system, undefined, auth));
