@@ -14,8 +14,8 @@ import { StateFileError } from './state-error.js';
  *   O_CREAT|O_EXCL|O_NOFOLLOW (never an existing file, never through a link),
  *   fsynced, renamed over NAME, then the folder is fsynced: a `kill -9` at any
  *   moment leaves the old file or the new one, never half of each;
- * - NAME itself must not be a symbolic link (refused, on read and on write);
- * - the state file is opened with O_NOFOLLOW and must be a regular file;
+ * - the state file is opened with O_NOFOLLOW and must be a regular file, so a
+ *   link there stops the start; a write replaces a link, never follows it;
  * - temporaries left by a killed run are removed at the next start.
  */
 
@@ -68,9 +68,11 @@ export function writeStateFile(file: string, value: unknown): void {
 }
 
 /**
- * Write `text` to `file` with `mode`, atomically (see above). `file` must not
- * be a symbolic link: the rename would replace the link, not what it points at,
- * and a link there is more likely planted than meant.
+ * Write `text` to `file` with `mode`, atomically (see above). A symbolic link
+ * at `file` is replaced by the new regular file, never written through:
+ * rename(2) does not follow links. (The start refuses a linked state file
+ * with a message, see readStateFile; a link planted while the unit runs is
+ * replaced at the next write rather than stopping the unit.)
  */
 export function writeFileAtomic(file: string, text: string, mode: number): void {
   writeFileAtomicWith(file, text, mode, temporaryName);
@@ -78,7 +80,6 @@ export function writeFileAtomic(file: string, text: string, mode: number): void 
 
 /** writeFileAtomic with the temporary names given: tests plant files and links at them. */
 export function writeFileAtomicWith(file: string, text: string, mode: number, nameFor: (file: string) => string): void {
-  refuseLink(file);
   const dir = path.dirname(path.resolve(file));
   const { fd, tmp } = createTemporary(file, mode, nameFor);
   try {
@@ -131,19 +132,6 @@ function createTemporary(file: string, mode: number, nameFor: (file: string) => 
     }
   }
   throw new StateFileError(file, null, 'cannot be written: every temporary name tried was taken', { cause: last });
-}
-
-function refuseLink(file: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(file);
-  } catch {
-    return; // Not there yet (or unreachable, which the write will say).
-  }
-  if (stat.isSymbolicLink()) {
-    throw new StateFileError(file, null, 'is a symbolic link; give the path of the file itself');
-  }
-  if (!stat.isFile()) throw new StateFileError(file, null, `is ${kindOf(stat)}, not a regular file`);
 }
 
 /**

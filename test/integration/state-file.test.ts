@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FENCEKIT, startEmulatorProcess } from '../helpers/cli.js';
+import { RawClient } from '../helpers/raw-client.js';
 import { run } from '../helpers/run.js';
 
 /**
@@ -176,6 +177,32 @@ describe('fencekit emulate --state: links and leftovers', () => {
     expect(r.lines).toEqual([`fencekit: state file ${file}: is a symbolic link; give the path of the file itself`]);
     expect(fs.readFileSync(target, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
     expect(fs.lstatSync(file).isSymbolicLink()).toBe(true);
+  });
+
+  it('a link planted at the state path while the unit runs is replaced at the next write, its target untouched', async () => {
+    const file = fresh('unit.state.json');
+    const emu = await startEmulatorProcess([...WTI, '--password', 'pw', '--state', file]);
+    try {
+      const target = path.join(path.dirname(file), 'victim');
+      fs.writeFileSync(target, 'untouched\n');
+      fs.rmSync(file);
+      fs.symlinkSync(target, file);
+      const c = await RawClient.connect(emu.host, emu.port);
+      try {
+        await c.login('pw');
+        const from = c.plain.length;
+        c.send('/OFF 2,Y\r\n');
+        await c.expect('IPS> ', 5000, from);
+        await emu.waitForLog((e) => e.type === 'plug' && e.plug === 2);
+      } finally {
+        c.close();
+      }
+      expect(fs.readFileSync(target, 'utf8')).toBe('untouched\n');
+      expect(fs.lstatSync(file).isFile()).toBe(true);
+      expect(JSON.parse(fs.readFileSync(file, 'utf8')).plugs[1]).toMatchObject({ number: 2, state: 'OFF' });
+    } finally {
+      await emu.stop();
+    }
   });
 
   it('after a kill -9 mid-write (a leftover temporary beside an intact state) starts from the state and removes the leftover', async () => {
