@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { MODEL_KINDS, MODELS } from '../emulator/models.js';
+import { StateFileError } from '../emulator/state-error.js';
 import { FencekitError } from '../src/errors.js';
 import { driverFlags } from './driver-flags.js';
 import { DRIVERS } from './drivers.js';
@@ -110,6 +111,10 @@ program
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Commander has printed its message (or the help, or the version) already.
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  if (err instanceof StateFileError) {
+    process.stderr.write(`fencekit: ${err.message}\n`);
+    process.exit(65); // EX_DATAERR: `fencekit emulate` was given a state file it cannot use (docs/emulator.md §6)
+  }
   if (err instanceof FencekitError) {
     process.stderr.write(`fencekit: ${err.message}\n`);
     process.exit(err.code === 'EUSAGE' ? EXIT.usage : EXIT.failed);

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { ConfigError } from './config.js';
 import type { EventBus } from './events.js';
-import { readStateFile, writeStateFile } from './state-file.js';
+import { StateFileError } from './state-error.js';
+import { StateFields, shown } from './state-fields.js';
+import { readStateFile, removeStaleTemporaries, writeStateFile } from './state-file.js';
 
 /**
  * What every emulated unit does with its state file: what it remembers is
@@ -10,27 +11,36 @@ import { readStateFile, writeStateFile } from './state-file.js';
  */
 export interface Persistent<S extends { model: string }> {
   readonly model: string;
-  load(saved: S): void;
+  /**
+   * Load a state file's snapshot, every value checked first against what this
+   * unit could have written (a StateFileError naming the field otherwise).
+   * `version` and `model` are checked before this is called.
+   */
+  restore(raw: Record<string, unknown>, fields: StateFields): void;
   snapshot(): S;
 }
 
-/** Load the state file into the unit, if there is one; a file of another model or a broken one is a ConfigError. */
+/** The state file format this build reads and writes. */
+export const STATE_VERSION = 1;
+
+/**
+ * Load the state file into the unit, if there is one, after removing the
+ * temporaries a killed run left beside it. Anything wrong with the file is a
+ * StateFileError (`fencekit emulate` exits 65 with its one line).
+ */
 export function restoreState<S extends { model: string }>(file: string | undefined, unit: Persistent<S>): void {
   if (!file) return;
-  let saved: S | null;
-  try {
-    saved = readStateFile<S>(file);
-  } catch (err) {
-    throw new ConfigError((err as Error).message, { cause: err });
+  removeStaleTemporaries(file);
+  const raw = readStateFile(file);
+  if (raw === null) return;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new StateFileError(file, null, `expected a JSON object, got ${shown(raw)}`);
   }
-  if (!saved) return;
-  if (saved.model !== unit.model)
-    throw new ConfigError(`state file ${file} holds a ${saved.model}, not a ${unit.model}`);
-  try {
-    unit.load(saved);
-  } catch (err) {
-    throw new ConfigError(`state file ${file}: ${(err as Error).message}`, { cause: err });
-  }
+  const fields = new StateFields(file);
+  const o = raw as Record<string, unknown>;
+  fields.oneOf(o.version, 'version', [STATE_VERSION]);
+  if (o.model !== unit.model) fields.fail('model', `"${unit.model}" (the model being started)`, shown(o.model));
+  unit.restore(o, fields);
 }
 
 /** Write the state now and after every plug or setting change; returns the unsubscribe. */

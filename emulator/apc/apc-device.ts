@@ -1,6 +1,8 @@
 import type { EmulatorEvent, PlugState } from '../events.js';
 import { OutletBank, type SwitchAction } from '../model/outlet-bank.js';
 import type { Scheduler } from '../model/scheduler.js';
+import type { StateFields } from '../state-fields.js';
+import { parseApcSnapshot } from './apc-state.js';
 import { unitOf } from './identity.js';
 
 /**
@@ -157,6 +159,11 @@ export class ApcDevice {
         state: o.state,
       })),
     };
+  }
+
+  /** A state file's snapshot, each value checked first (apc-state.ts). */
+  restore(raw: Record<string, unknown>, fields: StateFields): void {
+    this.load(parseApcSnapshot(raw, fields, this.bank.count));
   }
 
   /** Apply saved or configured values, without events: loading is not a change on the wire. */

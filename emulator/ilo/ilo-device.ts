@@ -1,5 +1,7 @@
 import type { EmulatorEvent, PlugState } from '../events.js';
 import type { Scheduler } from '../model/scheduler.js';
+import type { StateFields } from '../state-fields.js';
+import { parseIloSnapshot } from './ilo-state.js';
 
 /**
  * The server an iLO manages: one power state, and the seconds between a
@@ -105,6 +107,11 @@ export class IloDevice {
 
   snapshot(): IloSnapshot {
     return { version: 1, model: this.model, power: this.power, hostName: this.hostName };
+  }
+
+  /** A state file's snapshot, each value checked first (ilo-state.ts). */
+  restore(raw: Record<string, unknown>, fields: StateFields): void {
+    this.load(parseIloSnapshot(raw, fields));
   }
 
   load(s: Partial<IloSnapshot>): void {

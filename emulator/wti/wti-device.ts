@@ -1,7 +1,9 @@
 import type { EmulatorEvent, PlugState } from '../events.js';
 import { OutletBank } from '../model/outlet-bank.js';
 import type { Scheduler } from '../model/scheduler.js';
+import type { StateFields } from '../state-fields.js';
 import { NAME_MAX, personalities, type WtiModel, type WtiPersonality } from './personality.js';
+import { parseWtiSnapshot } from './wti-state.js';
 
 /**
  * A WTI IPS/NPS unit: its outlets plus the settings of the /G and /P menus.
@@ -135,6 +137,11 @@ export class WtiDevice {
         state: o.state,
       })),
     };
+  }
+
+  /** A state file's snapshot, each value checked first (wti-state.ts). */
+  restore(raw: Record<string, unknown>, fields: StateFields): void {
+    this.load(parseWtiSnapshot(raw, fields, this.personality));
   }
 
   /** Apply saved or configured values; plugs may be partial. Emits nothing, as nothing changed on the wire. */
