@@ -5,6 +5,7 @@ import { type PowerFlags, settingsFromFlags } from './driver-flags.js';
 import { findDriver } from './drivers.js';
 import { EXIT, EXIT_BY_CODE } from './exit-codes.js';
 import { progressPrinter } from './progress-printer.js';
+import { remedyText } from './remedy.js';
 
 /**
  * `fencekit power <action> [plug…]` over the driver registry: it knows no
@@ -90,9 +91,7 @@ export async function runPower(action: string, plugArgs: string[], flags: PowerF
     const message =
       code === 'EABORTED' && reason instanceof Error
         ? reason.message
-        : err instanceof Error
-          ? err.message
-          : String(err);
+        : `${err instanceof Error ? err.message : String(err)}${e ? remedyText(e, 'flags') : ''}`;
     if (flags.json) report({ ok: false, action, ms: Date.now() - started, error: { code, message } });
     // A usage error is about the command line, not the action: one line, as commander's own.
     if (code === 'EUSAGE') process.stderr.write(`fencekit: ${message}\n`);

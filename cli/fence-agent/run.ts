@@ -3,6 +3,7 @@ import { FencekitError, UsageError } from '../../src/errors.js';
 import type { PlugTarget, PowerSwitch } from '../../src/power-switch.js';
 import { type Transcript, transcriptTo } from '../../src/transcript.js';
 import { DRIVERS, findDriver } from '../drivers.js';
+import { remedyText } from '../remedy.js';
 import { type AgentAction, optionTable } from './options.js';
 import { EXIT, failureMessage, listLine, logLine, RESULT } from './output.js';
 import { type ParsedOptions, parseArgv, parseStdin } from './parse.js';
@@ -182,7 +183,8 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
   } catch (err) {
     if (err instanceof FencekitError) {
       const code = fail(failureMessage(err, action), err.code === 'EUSAGE');
-      if (!quiet && err.code !== 'EUSAGE') io.stderr(logLine('ERROR', `fencekit: ${err.message} [${err.code}]`));
+      if (!quiet && err.code !== 'EUSAGE')
+        io.stderr(logLine('ERROR', `fencekit: ${err.message}${remedyText(err, 'agent')} [${err.code}]`));
       return code;
     }
     return fail(`Failed: ${err instanceof Error ? err.message : String(err)}`);
