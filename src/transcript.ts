@@ -22,6 +22,5 @@ export function transcriptTo(write: (line: string) => void): Transcript {
       if (c === '\n') return '\\n';
       return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
     });
-  return (direction, text) =>
-    write(`${direction === 'sent' ? '>>' : direction === 'received' ? '<<' : '--'} ${escapeControls(text)}`);
+  return (direction, text) => write(`${direction === 'sent' ? '>>' : direction === 'received' ? '<<' : '--'} ${escapeControls(text)}`);
 }
