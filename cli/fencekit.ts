@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { FencekitError } from '../src/errors.js';
 import { driverFlags } from './driver-flags.js';
 import { DRIVERS } from './drivers.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, emulateExitHelp, topHelpAfter } from './exit-codes.js';
 import { flagDescription, powerHelpAfter } from './power-help.js';
 
 /**
@@ -20,7 +20,8 @@ const program = new Command('fencekit')
   .configureOutput({
     outputError: (text, write) => write(`fencekit: ${text.replace(/^error: /, '').trim()} (see --help)\n`),
   })
-  .exitOverride();
+  .exitOverride()
+  .addHelpText('after', topHelpAfter);
 
 program
   .command('emulate')
@@ -57,7 +58,8 @@ program
   .action(async (flags) => {
     const { runEmulate } = await import('./emulate.js');
     await runEmulate(flags);
-  });
+  })
+  .addHelpText('after', emulateExitHelp);
 
 const power = program
   .command('power')
@@ -101,6 +103,12 @@ program
     const { runAgentCommand } = await import('./fence-agent/install.js');
     runAgentCommand(what, flags, (line) => process.stdout.write(`${line}\n`));
   });
+
+// A secret on the command line is visible to every user of the machine: warn, before the command runs.
+program.hook('preAction', async (_program, command) => {
+  const { commandLineSecretWarnings } = await import('./secrets.js');
+  for (const line of commandLineSecretWarnings(command.name(), command.opts())) process.stderr.write(`${line}\n`);
+});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Commander has printed its message (or the help, or the version) already.
