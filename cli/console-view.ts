@@ -1,4 +1,5 @@
 import { describeEvent, type EventBus, type PlugState } from '../emulator/events.js';
+import { colourWanted } from './colour.js';
 
 /** What the view shows of each plug: an outlet bank, or an iLO's one server. */
 export interface PlugTable {
@@ -19,6 +20,8 @@ export class ConsoleView {
     private readonly bus: EventBus,
     private readonly out: NodeJS.WriteStream,
     private readonly header: string[],
+    /** ANSI colours for the states; off under NO_COLOR. */
+    private readonly colour: boolean = colourWanted(),
   ) {}
 
   start(): void {
@@ -43,7 +46,8 @@ export class ConsoleView {
 
   render(): string {
     const rows = this.bank.all().map((o) => {
-      const state = o.state === 'ON' ? '\x1b[32mON \x1b[0m' : '\x1b[31mOFF\x1b[0m';
+      const word = o.state === 'ON' ? 'ON ' : 'OFF';
+      const state = this.colour ? `\x1b[${o.state === 'ON' ? 32 : 31}m${word}\x1b[0m` : word;
       return `  ${String(o.number).padStart(2)}  ${(o.name ?? '(undefined)').padEnd(16)}  ${state}  ${String(o.bootDelayMs / 1000).padStart(4)} s`;
     });
     const events = this.bus

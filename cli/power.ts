@@ -1,5 +1,6 @@
 import { AbortedError, FencekitError, UsageError } from '../src/errors.js';
 import type { PlugInfo, PlugResult } from '../src/power-switch.js';
+import { cutReply } from '../src/progress.js';
 import { transcriptTo } from '../src/transcript.js';
 import { type PowerFlags, settingsFromFlags } from './driver-flags.js';
 import { findDriver } from './drivers.js';
@@ -12,6 +13,9 @@ import { remedyText } from './remedy.js';
  * vendor; the chosen registration says which flags apply and makes the switch.
  */
 export type { PowerFlags };
+
+/** The longest error message printed; each source already cuts what it echoes, this is the last guard. */
+const MESSAGE_LIMIT = 600;
 
 const ACTIONS = ['on', 'off', 'reboot', 'status', 'list'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -49,7 +53,7 @@ export async function runPower(action: string, plugArgs: string[], flags: PowerF
   const onSignal = (signal: NodeJS.Signals) => abort.abort(new AbortedError(`interrupted by ${signal}`));
   try {
     if (!(ACTIONS as readonly string[]).includes(action)) {
-      throw new UsageError(`unknown action '${action}' (one of ${ACTIONS.join(', ')})`);
+      throw new UsageError(`unknown action '${cutReply(action, 64)}' (one of ${ACTIONS.join(', ')})`);
     }
     const a = action as Action;
     const driver = findDriver(flags.driver);
@@ -91,7 +95,8 @@ export async function runPower(action: string, plugArgs: string[], flags: PowerF
     const message =
       code === 'EABORTED' && reason instanceof Error
         ? reason.message
-        : `${err instanceof Error ? err.message : String(err)}${e ? remedyText(e, 'flags') : ''}`;
+        : // A guard against runaway echoes (a 10,000-character host name): whatever the source, one readable line.
+          `${cutReply(err instanceof Error ? err.message : String(err), MESSAGE_LIMIT)}${e ? remedyText(e, 'flags') : ''}`;
     if (flags.json) report({ ok: false, action, ms: Date.now() - started, error: { code, message } });
     // A usage error is about the command line, not the action: one line, as commander's own.
     if (code === 'EUSAGE') process.stderr.write(`fencekit: ${message}\n`);

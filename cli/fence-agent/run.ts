@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { FencekitError, UsageError } from '../../src/errors.js';
 import type { PlugTarget, PowerSwitch } from '../../src/power-switch.js';
+import { cutReply } from '../../src/progress.js';
 import { type Transcript, transcriptTo } from '../../src/transcript.js';
 import { DRIVERS, findDriver } from '../drivers.js';
 import { remedyText } from '../remedy.js';
@@ -184,7 +185,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     if (err instanceof FencekitError) {
       const code = fail(failureMessage(err, action), err.code === 'EUSAGE');
       if (!quiet && err.code !== 'EUSAGE')
-        io.stderr(logLine('ERROR', `fencekit: ${err.message}${remedyText(err, 'agent')} [${err.code}]`));
+        io.stderr(logLine('ERROR', `fencekit: ${cutReply(err.message, 600)}${remedyText(err, 'agent')} [${err.code}]`));
       return code;
     }
     return fail(`Failed: ${err instanceof Error ? err.message : String(err)}`);
