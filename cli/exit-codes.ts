@@ -36,8 +36,7 @@ const MEANING: Record<Exclude<FencekitErrorCode, 'EUSAGE'>, string> = {
   EAUTH: 'wrong user name or password',
   EUNKNOWNPLUG: 'no such plug number or name',
   EBUSY: 'another session held the device for the whole budget',
-  ETIMEOUT:
-    'a phase ran out of time (`connect`: the host never answered); in the `confirm` phase the plug never read back its new state',
+  ETIMEOUT: 'a phase ran out of time (`connect`: no answer at all; `confirm`: the plug never read back its state)',
   EPROTOCOL: 'the device said something unexpected or refused the command',
   ECONNECTION: 'no connection (refused: nothing listens), or it was lost',
   EABORTED: 'interrupted (SIGINT, SIGTERM)',
