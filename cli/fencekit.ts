@@ -104,10 +104,12 @@ program
     runAgentCommand(what, flags, (line) => process.stdout.write(`${line}\n`));
   });
 
-// A secret on the command line is visible to every user of the machine: warn, before the command runs.
+// A secret on emulate's command line is visible to every user of the machine: warn before it runs
+// (`power` warns once its flags are known to apply, in cli/power.ts).
 program.hook('preAction', async (_program, command) => {
+  if (command.name() !== 'emulate') return;
   const { commandLineSecretWarnings } = await import('./secrets.js');
-  for (const line of commandLineSecretWarnings(command.name(), command.opts())) process.stderr.write(`${line}\n`);
+  for (const line of commandLineSecretWarnings('emulate', command.opts())) process.stderr.write(`${line}\n`);
 });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -7,6 +7,7 @@ import { findDriver } from './drivers.js';
 import { EXIT, EXIT_BY_CODE } from './exit-codes.js';
 import { progressPrinter } from './progress-printer.js';
 import { remedyText } from './remedy.js';
+import { commandLineSecretWarnings } from './secrets.js';
 
 /**
  * `fencekit power <action> [plug…]` over the driver registry: it knows no
@@ -73,6 +74,8 @@ export async function runPower(action: string, plugArgs: string[], flags: PowerF
       settings.progress = printer.listener;
     }
     const sw = await driver.create(settings);
+    // Once the flags are known to apply (the driver took them): a secret on the command line is visible in ps.
+    for (const line of commandLineSecretWarnings('power', flags)) process.stderr.write(`${line}\n`);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
