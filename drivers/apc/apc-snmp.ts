@@ -3,7 +3,7 @@ import type { Deadline } from '../../src/deadline.js';
 import { AuthError, ConnectionError, ProtocolError, TimeoutError } from '../../src/errors.js';
 import { Fencer, type PlugBackend, type PlugSession } from '../../src/fencing.js';
 import type { PlugInfo, PowerState, PowerSwitch } from '../../src/power-switch.js';
-import { emitProgress, type ProgressListener } from '../../src/progress.js';
+import { cutReply, emitProgress, type ProgressListener } from '../../src/progress.js';
 import type { Transcript } from '../../src/transcript.js';
 import { type OutletTables, SYS_OBJECT_ID, tablesFor } from './snmp-tables.js';
 
@@ -149,7 +149,8 @@ class Snmp {
   async get(oids: string[]): Promise<Varbind[]> {
     const varbinds = await this.call<Varbind[]>(`GET ${oids.join(' ')}`, (done) => this.raw.get(oids, done));
     for (const vb of varbinds) {
-      if (snmp.isVarbindError(vb)) throw new ProtocolError(`the card has no ${vb.oid}: ${snmp.varbindError(vb)}`);
+      if (snmp.isVarbindError(vb))
+        throw new ProtocolError(`the card has no ${cutReply(vb.oid, 64)}: ${cutReply(snmp.varbindError(vb))}`);
       this.opts.transcript?.('received', `${vb.oid} = ${String(vb.value)}`);
     }
     return varbinds;

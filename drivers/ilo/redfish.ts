@@ -75,7 +75,7 @@ class RedfishBackend implements PlugBackend {
         readPlugs: async (d) => {
           const body = json(await this.call(d, 'GET', system, undefined, auth));
           const state = body.PowerState;
-          if (typeof state !== 'string') throw new ProtocolError(`${system} has no PowerState`);
+          if (typeof state !== 'string') throw new ProtocolError(`${cutReply(system, 64)} has no PowerState`);
           // As fence_redfish reads it: "Off" is off, anything else (On, PoweringOn, PoweringOff) is on.
           return serverPlug(this.opts.name, state === 'Off' ? 'off' : 'on');
         },
@@ -170,6 +170,8 @@ function json(reply: HttpReply): Record<string, unknown> {
   try {
     return JSON.parse(reply.body) as Record<string, unknown>;
   } catch (err) {
-    throw new ProtocolError(`the board sent JSON that does not parse: ${(err as Error).message}`, { cause: err });
+    throw new ProtocolError(`the board sent JSON that does not parse: ${cutReply((err as Error).message)}`, {
+      cause: err,
+    });
   }
 }

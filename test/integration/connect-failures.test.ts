@@ -42,6 +42,39 @@ describe('fencekit power against a port where nothing listens', () => {
   });
 });
 
+describe('every TCP driver against a port where nothing listens', () => {
+  const cases: [string, Partial<PowerFlags>][] = [
+    ['wti', {}],
+    ['apc (telnet)', { driver: 'apc', username: 'apc' }],
+    ['apc (ssh)', { driver: 'apc', username: 'apc', ssh: true, insecure: true }],
+    ['ilo (RIBCL over TLS)', { driver: 'ilo', insecure: true }],
+    ['ilo-ssh (SMASH)', { driver: 'ilo-ssh', insecure: true }],
+    ['redfish', { driver: 'redfish', insecure: true }],
+  ];
+  it.each(cases)('%s: ECONNECTION, neither busy nor a timeout, well within the budget', async (name, extra) => {
+    const flags = { driver: name.split(' ')[0], host: REFUSED, port: '1', timeout: '60', ...extra } as PowerFlags;
+    const driver = findDriver(flags.driver);
+    const settings = settingsFromFlags(driver, flags, { FENCEKIT_PASSWORD: 'pw' });
+    const connecting: number[] = [];
+    settings.progress = (e) => {
+      if (e.type === 'connecting') connecting.push(e.attempt);
+    };
+    const sw = await driver.create(settings);
+    try {
+      const err = await sw.status('1').then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((err as { code?: string }).code).toBe('ECONNECTION');
+    } finally {
+      await sw.close();
+    }
+    // Telnet and the APC over SSH retry a few refusals (a unit restarting); the others give up at once.
+    expect(connecting.length).toBeGreaterThanOrEqual(1);
+    expect(connecting.length).toBeLessThanOrEqual(DEFAULT_MAX_REFUSALS);
+  });
+});
+
 /** A TCP port that takes no new connection: its one backlog slot is filled, further SYNs are dropped. */
 function startSynDropper(host: string): Promise<{ port: number; child: ChildProcessWithoutNullStreams }> {
   const script = [
