@@ -1,5 +1,6 @@
 import { describeEvent, type EventBus } from '../emulator/events.js';
 import type { PlugTable } from '../emulator/unit-kind.js';
+import { colourWanted } from './colour.js';
 
 /**
  * The live view shown when the emulator runs on a terminal: the plug table and
@@ -15,6 +16,8 @@ export class ConsoleView {
     private readonly bus: EventBus,
     private readonly out: NodeJS.WriteStream,
     private readonly header: string[],
+    /** ANSI colours for the states; off under NO_COLOR. */
+    private readonly colour: boolean = colourWanted(),
   ) {}
 
   start(): void {
@@ -39,7 +42,8 @@ export class ConsoleView {
 
   render(): string {
     const rows = this.bank.all().map((o) => {
-      const state = o.state === 'ON' ? '\x1b[32mON \x1b[0m' : '\x1b[31mOFF\x1b[0m';
+      const word = o.state === 'ON' ? 'ON ' : 'OFF';
+      const state = this.colour ? `\x1b[${o.state === 'ON' ? 32 : 31}m${word}\x1b[0m` : word;
       return `  ${String(o.number).padStart(2)}  ${(o.name ?? '(undefined)').padEnd(16)}  ${state}  ${String(o.bootDelayMs / 1000).padStart(4)} s`;
     });
     const events = this.bus

@@ -6,6 +6,7 @@
  */
 import type { DriverOption, DriverRegistration, DriverSettings, OptionKind } from '../src/driver-registration.js';
 import { UsageError } from '../src/errors.js';
+import { cutReply } from '../src/progress.js';
 import { DRIVERS } from './drivers.js';
 import { readPassword, readSecretFile } from './secrets.js';
 
@@ -77,7 +78,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 function number(text: string | undefined, flag: string, what: string, ok: (n: number) => boolean): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (text.trim() === '' || !ok(n)) throw new UsageError(`--${flag} '${text}' is not ${what}`);
+  if (text.trim() === '' || !ok(n)) throw new UsageError(`--${flag} '${cutReply(text, 64)}' is not ${what}`);
   return n;
 }
 

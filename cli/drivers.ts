@@ -9,6 +9,7 @@ import { iloRegistration, iloSshRegistration, redfishRegistration } from '../dri
 import { wtiRegistration } from '../drivers/wti/registration.js';
 import type { DriverRegistration } from '../src/driver-registration.js';
 import { UsageError } from '../src/errors.js';
+import { cutReply } from '../src/progress.js';
 
 export const DRIVERS: readonly DriverRegistration[] = [
   wtiRegistration,
@@ -22,6 +23,7 @@ export const DRIVERS: readonly DriverRegistration[] = [
 /** The registration of `name`, or a usage error listing the known ones. */
 export function findDriver(name: string): DriverRegistration {
   const hit = DRIVERS.find((d) => d.name === name);
-  if (!hit) throw new UsageError(`unknown driver '${name}' (known: ${DRIVERS.map((d) => d.name).join(', ')})`);
+  if (!hit)
+    throw new UsageError(`unknown driver '${cutReply(name, 64)}' (known: ${DRIVERS.map((d) => d.name).join(', ')})`);
   return hit;
 }

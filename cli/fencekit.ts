@@ -5,7 +5,7 @@ import { StateFileError } from '../emulator/state-error.js';
 import { FencekitError } from '../src/errors.js';
 import { driverFlags } from './driver-flags.js';
 import { DRIVERS } from './drivers.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, emulateExitHelp, topHelpAfter } from './exit-codes.js';
 import { flagDescription, powerHelpAfter } from './power-help.js';
 
 /**
@@ -22,7 +22,8 @@ const program = new Command('fencekit')
   .configureOutput({
     outputError: (text, write) => write(`fencekit: ${text.replace(/^error: /, '').trim()} (see --help)\n`),
   })
-  .exitOverride();
+  .exitOverride()
+  .addHelpText('after', topHelpAfter);
 
 program
   .command('emulate')
@@ -63,7 +64,8 @@ program
   .action(async (flags) => {
     const { runEmulate } = await import('./emulate.js');
     await runEmulate(flags);
-  });
+  })
+  .addHelpText('after', emulateExitHelp);
 
 const power = program
   .command('power')
@@ -107,6 +109,14 @@ program
     const { runAgentCommand } = await import('./fence-agent/install.js');
     runAgentCommand(what, flags, (line) => process.stdout.write(`${line}\n`));
   });
+
+// A secret on emulate's command line is visible to every user of the machine: warn before it runs
+// (`power` warns once its flags are known to apply, in cli/power.ts).
+program.hook('preAction', async (_program, command) => {
+  if (command.name() !== 'emulate') return;
+  const { commandLineSecretWarnings } = await import('./secrets.js');
+  for (const line of commandLineSecretWarnings('emulate', command.opts())) process.stderr.write(`${line}\n`);
+});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Commander has printed its message (or the help, or the version) already.

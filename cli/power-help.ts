@@ -3,10 +3,12 @@
  * says which drivers take it, and a section after the options gives every
  * driver's summary, default ports, flags and an example.
  */
+import { DEFAULT_MAX_REFUSALS } from '../src/busy-retry.js';
 import { orList } from '../src/driver-options.js';
 import type { DriverRegistration } from '../src/driver-registration.js';
 import { type DriverFlag, useLabel } from './driver-flags.js';
 import { DRIVERS } from './drivers.js';
+import { powerExitHelp } from './exit-codes.js';
 
 /** `apc (ssh), ilo-ssh: accept any SSH host key; ilo, redfish: accept any TLS certificate`. */
 export function flagDescription(flag: DriverFlag): string {
@@ -83,5 +85,12 @@ export function powerHelpAfter(drivers: readonly DriverRegistration[] = DRIVERS)
     'Examples:',
   );
   for (const d of drivers) if (d.examples[0]) lines.push(`  ${d.examples[0]}`);
+  lines.push(
+    '',
+    `A refused connection (nothing listens) is retried ${DEFAULT_MAX_REFUSALS - 1} times in under 2 s, then exit 8;`,
+    'a device busy with another session is retried until --timeout, then exit 5.',
+    '',
+    powerExitHelp(),
+  );
   return lines.join('\n');
 }

@@ -1,16 +1,22 @@
 import { AbortedError, FencekitError, UsageError } from '../src/errors.js';
 import type { PlugInfo, PlugResult } from '../src/power-switch.js';
+import { cutReply } from '../src/progress.js';
 import { transcriptTo } from '../src/transcript.js';
 import { type PowerFlags, settingsFromFlags } from './driver-flags.js';
 import { findDriver } from './drivers.js';
 import { EXIT, EXIT_BY_CODE } from './exit-codes.js';
 import { progressPrinter } from './progress-printer.js';
+import { remedyText } from './remedy.js';
+import { commandLineSecretWarnings } from './secrets.js';
 
 /**
  * `fencekit power <action> [plug…]` over the driver registry: it knows no
  * vendor; the chosen registration says which flags apply and makes the switch.
  */
 export type { PowerFlags };
+
+/** The longest error message printed; each source already cuts what it echoes, this is the last guard. */
+const MESSAGE_LIMIT = 600;
 
 const ACTIONS = ['on', 'off', 'reboot', 'status', 'list'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -48,7 +54,7 @@ export async function runPower(action: string, plugArgs: string[], flags: PowerF
   const onSignal = (signal: NodeJS.Signals) => abort.abort(new AbortedError(`interrupted by ${signal}`));
   try {
     if (!(ACTIONS as readonly string[]).includes(action)) {
-      throw new UsageError(`unknown action '${action}' (one of ${ACTIONS.join(', ')})`);
+      throw new UsageError(`unknown action '${cutReply(action, 64)}' (one of ${ACTIONS.join(', ')})`);
     }
     const a = action as Action;
     const driver = findDriver(flags.driver);
@@ -68,6 +74,8 @@ export async function runPower(action: string, plugArgs: string[], flags: PowerF
       settings.progress = printer.listener;
     }
     const sw = await driver.create(settings);
+    // Once the flags are known to apply (the driver took them): a secret on the command line is visible in ps.
+    for (const line of commandLineSecretWarnings('power', flags)) process.stderr.write(`${line}\n`);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
@@ -90,9 +98,8 @@ export async function runPower(action: string, plugArgs: string[], flags: PowerF
     const message =
       code === 'EABORTED' && reason instanceof Error
         ? reason.message
-        : err instanceof Error
-          ? err.message
-          : String(err);
+        : // A guard against runaway echoes (a 10,000-character host name): whatever the source, one readable line.
+          `${cutReply(err instanceof Error ? err.message : String(err), MESSAGE_LIMIT)}${e ? remedyText(e, 'flags') : ''}`;
     if (flags.json) report({ ok: false, action, ms: Date.now() - started, error: { code, message } });
     // A usage error is about the command line, not the action: one line, as commander's own.
     if (code === 'EUSAGE') process.stderr.write(`fencekit: ${message}\n`);

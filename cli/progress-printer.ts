@@ -29,6 +29,9 @@ export function describeProgress(e: ProgressEvent): string | null {
     case 'login-refused':
       return 'the device refused the login';
     case 'busy-retry':
+      if (e.refused) {
+        return `the connection was refused: retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt}${e.maxAttempts === null ? '' : ` of ${e.maxAttempts}`})`;
+      }
       return `the unit is busy with another session: retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt}${e.maxAttempts === null ? '' : ` of ${e.maxAttempts}`})`;
     case 'command-sent':
       return `switching ${plugList(e.plugs)}${e.state === undefined ? '' : ` ${e.state}`}`;

@@ -29,3 +29,30 @@ export function readSecretFile(file: string, what: string): string {
   // One trailing line end is the editor's, not the password's.
   return text.replace(/\r?\n$/, '');
 }
+
+/**
+ * Secrets given as flags are visible to every user of the machine (`ps`,
+ * /proc/PID/cmdline): say so on stderr, once per flag, with where to put them.
+ * The value itself is never printed. `command` is `power` or `emulate`.
+ */
+export function commandLineSecretWarnings(
+  command: string,
+  flags: { password?: unknown; community?: unknown },
+): string[] {
+  const where =
+    command === 'emulate'
+      ? { password: '--password-file FILE or FENCEKIT_PASSWORD', community: 'the --config file' }
+      : {
+          password: '--password-file FILE or FENCEKIT_PASSWORD',
+          community: '--password-file FILE or FENCEKIT_PASSWORD (the password stands in for the community)',
+        };
+  const lines: string[] = [];
+  for (const flag of ['password', 'community'] as const) {
+    if (typeof flags[flag] === 'string') {
+      lines.push(
+        `fencekit: warning: --${flag} on the command line is visible to other users (ps); use ${where[flag]} instead`,
+      );
+    }
+  }
+  return lines;
+}

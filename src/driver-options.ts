@@ -6,6 +6,7 @@
  */
 import type { DriverOption, DriverRegistration, DriverSettings } from './driver-registration.js';
 import { UsageError } from './errors.js';
+import { cutReply } from './progress.js';
 
 export const SSH_HOST_KEY: DriverOption = {
   key: 'hostKey',
@@ -52,7 +53,7 @@ export function flagOf(settings: DriverSettings, option: DriverOption): boolean 
   if (value === undefined || value === false) return false;
   if (value === true || TRUE.test(value)) return true;
   if (FALSE.test(value)) return false;
-  throw new UsageError(`--${option.flag} '${value}' is not a yes or no`);
+  throw new UsageError(`--${option.flag} '${cutReply(value, 64)}' is not a yes or no`);
 }
 
 /** A text option, or undefined when it was not given. */
@@ -69,7 +70,7 @@ export function choiceOf<T extends string>(settings: DriverSettings, option: Dri
   if (value === undefined) return undefined;
   const choices = option.choices ?? [];
   const hit = choices.find((c) => c.toLowerCase() === value.toLowerCase());
-  if (hit === undefined) throw new UsageError(`--${option.flag} '${value}' is not ${orList(choices)}`);
+  if (hit === undefined) throw new UsageError(`--${option.flag} '${cutReply(value, 64)}' is not ${orList(choices)}`);
   return hit as T;
 }
 

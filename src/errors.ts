@@ -21,7 +21,24 @@ export type FencekitErrorCode =
   | 'EABORTED'
   | 'EUSAGE';
 
+/**
+ * What the caller could do about a failure, vendor- and CLI-neutral: each
+ * front-end words it in its own options (fencekit power: --ca, --insecure,
+ * --host-key; fence_fencekit: ssl_ca=, ssl_insecure=1, host_key=, …).
+ */
+export type Remedy =
+  /** Trust the device's TLS certificate (or its CA) by giving it. */
+  | 'trust-ca'
+  /** Turn the TLS certificate check off (a lab). */
+  | 'tls-insecure'
+  /** Give the SSH host key fingerprint the device is expected to offer. */
+  | 'pin-host-key'
+  /** Turn the SSH host key check off (a lab). */
+  | 'ssh-insecure';
+
 export interface FencekitErrorOptions {
+  /** What the caller could do, most advisable first. */
+  remedy?: readonly Remedy[];
   cause?: unknown;
   /** The plugs the failure concerns. */
   plugs?: readonly number[];
@@ -37,6 +54,8 @@ export class FencekitError extends Error {
   /** The device's text, masked and cut to a readable length ("" when it answered nothing). */
   readonly reply?: string;
   readonly deviceStatus?: string;
+  /** What the caller could do, most advisable first (absent when nothing in the caller's hands would help). */
+  readonly remedy?: readonly Remedy[];
   constructor(code: FencekitErrorCode, message: string, options?: FencekitErrorOptions) {
     super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.code = code;
@@ -44,6 +63,7 @@ export class FencekitError extends Error {
     if (options?.plugs !== undefined) this.plugs = [...options.plugs];
     if (options?.reply !== undefined) this.reply = cutReply(options.reply);
     if (options?.deviceStatus !== undefined) this.deviceStatus = cutReply(options.deviceStatus, 32);
+    if (options?.remedy !== undefined) this.remedy = [...options.remedy];
   }
 }
 

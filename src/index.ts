@@ -14,6 +14,7 @@ export {
   type FencekitErrorCode,
   type FencekitErrorOptions,
   ProtocolError,
+  type Remedy,
   TimeoutError,
   UnknownPlugError,
   UsageError,

@@ -19,8 +19,11 @@ export type ProgressEvent =
   | { type: 'logged-in'; prompt?: string }
   /** The device refused the login; `reply` is what it said, cut to a readable length. */
   | { type: 'login-refused'; reply?: string; attempt: number }
-  /** The device is held by another session; the driver waits `delayMs` and tries again. */
-  | { type: 'busy-retry'; attempt: number; maxAttempts: number | null; delayMs: number }
+  /**
+   * The device is held by another session (or, `refused`, nothing accepted the
+   * connection: a unit restarting its network); the driver waits `delayMs` and tries again.
+   */
+  | { type: 'busy-retry'; attempt: number; maxAttempts: number | null; delayMs: number; refused?: boolean }
   /** A command went to the device; `plugs` are the plugs it concerns, `command` a short name of it. */
   | { type: 'command-sent'; command: string; plugs: readonly number[]; state?: PowerState | 'reboot' }
   /** The device answered a command with an error; `reply` is its text, cut to a readable length. */

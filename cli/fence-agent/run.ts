@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import { FencekitError, UsageError } from '../../src/errors.js';
 import type { PlugTarget, PowerSwitch } from '../../src/power-switch.js';
+import { cutReply } from '../../src/progress.js';
 import { type Transcript, transcriptTo } from '../../src/transcript.js';
 import { DRIVERS, findDriver } from '../drivers.js';
+import { remedyText } from '../remedy.js';
 import { type AgentAction, optionTable } from './options.js';
 import { EXIT, failureMessage, listLine, logLine, RESULT } from './output.js';
 import { type ParsedOptions, parseArgv, parseStdin } from './parse.js';
@@ -182,7 +184,8 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
   } catch (err) {
     if (err instanceof FencekitError) {
       const code = fail(failureMessage(err, action), err.code === 'EUSAGE');
-      if (!quiet && err.code !== 'EUSAGE') io.stderr(logLine('ERROR', `fencekit: ${err.message} [${err.code}]`));
+      if (!quiet && err.code !== 'EUSAGE')
+        io.stderr(logLine('ERROR', `fencekit: ${cutReply(err.message, 600)}${remedyText(err, 'agent')} [${err.code}]`));
       return code;
     }
     return fail(`Failed: ${err instanceof Error ? err.message : String(err)}`);

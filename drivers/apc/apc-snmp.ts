@@ -176,7 +176,8 @@ class Snmp {
   async get(oids: string[]): Promise<Varbind[]> {
     const varbinds = await this.call<Varbind[]>(`GET ${oids.join(' ')}`, (done) => this.raw.get(oids, done));
     for (const vb of varbinds) {
-      if (snmp.isVarbindError(vb)) throw new ProtocolError(`the card has no ${vb.oid}: ${snmp.varbindError(vb)}`);
+      if (snmp.isVarbindError(vb))
+        throw new ProtocolError(`the card has no ${cutReply(vb.oid, 64)}: ${cutReply(snmp.varbindError(vb))}`);
       this.opts.transcript?.('received', `${vb.oid} = ${String(vb.value)}`);
     }
     return varbinds;

@@ -31,11 +31,32 @@ function tlsOptions(t: TlsTarget): tls.ConnectionOptions {
 function describeTlsError(t: TlsTarget, err: Error): ConnectionError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/.test(code);
-  const hint = untrusted
-    ? " (the board's certificate is not trusted: pass its certificate as ca, or insecure for a lab)"
-    : '';
-  return new ConnectionError(`TLS to ${t.host}:${t.port} failed: ${err.message}${hint}`, { cause: err });
+  // What the caller can do is a typed remedy; each CLI words it in its own options.
+  return new ConnectionError(
+    `TLS to ${t.host}:${t.port} failed: ${err.message}${untrusted ? " (the board's certificate is not trusted)" : ''}`,
+    { cause: err, ...(untrusted ? { remedy: ['trust-ca', 'tls-insecure'] as const } : {}) },
+  );
 }
+
+/**
+ * A board that never answers the TCP handshake (a firewall dropping packets,
+ * an address nobody holds) is a connect timeout, with the connect phase's own
+ * share of the budget, not a board that "did not answer".
+ */
+function connectTimer(socket: net.Socket, t: TlsTarget, deadline: Deadline, fail: (err: Error) => void): () => void {
+  const ms = Math.min(CONNECT_CAP_MS, Math.max(1, deadline.remaining()));
+  const timer = setTimeout(
+    () => fail(new TimeoutError('connect', `no connection to ${t.host}:${t.port} within ${ms} ms`)),
+    ms,
+  );
+  const done = () => clearTimeout(timer);
+  socket.once('connect', done);
+  socket.once('close', done);
+  return done;
+}
+
+/** The connect phase's cap, as the telnet and SSH drivers have it. */
+const CONNECT_CAP_MS = 10_000;
 
 /**
  * Raw RIBCL: write the request on a TLS socket and read until the board
@@ -58,12 +79,14 @@ export function rawExchange(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      connected();
       deadline.signal?.removeEventListener('abort', onAbort);
       socket.destroy();
       if (err) reject(err);
       else resolve(Buffer.concat(chunks).toString('utf8'));
     };
     const onAbort = () => finish(new AbortedError());
+    const connected = connectTimer(socket, t, deadline, finish);
     const timer = setTimeout(
       () =>
         finish(
@@ -120,17 +143,28 @@ export function httpsRequest(
         res.on('data', (d: Buffer) => chunks.push(d));
         res.on('end', () => {
           clearTimeout(timer);
+          stopConnectTimer();
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
         });
         res.on('error', (err) => reject(describeTlsError(t, err)));
       },
     );
+    let stopConnectTimer = () => {};
     const timer = setTimeout(() => {
+      stopConnectTimer();
       r.destroy();
       reject(new TimeoutError(phase, `no HTTP answer from ${t.host}:${t.port} within ${timeoutMs} ms`));
     }, timeoutMs);
+    r.on('socket', (socket) => {
+      stopConnectTimer = connectTimer(socket, t, deadline, (err) => {
+        clearTimeout(timer);
+        r.destroy();
+        reject(err);
+      });
+    });
     r.on('error', (err) => {
       clearTimeout(timer);
+      stopConnectTimer();
       if ((err as Error).name === 'AbortError') reject(new AbortedError(undefined, { cause: err }));
       else reject(describeTlsError(t, err));
     });

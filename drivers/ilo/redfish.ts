@@ -86,7 +86,7 @@ class RedfishBackend implements PlugBackend {
           for (let reads = 1; ; reads++) {
             const body = json(await this.call(d, 'GET', system, undefined, auth));
             const state = body.PowerState;
-            if (typeof state !== 'string') throw new ProtocolError(`${system} has no PowerState`);
+            if (typeof state !== 'string') throw new ProtocolError(`${cutReply(system, 64)} has no PowerState`);
             if (state === 'On' || state === 'Off' || reads >= MAX_SETTLE_READS || !TRANSITIONS.has(state)) {
               // Off is off; On, and any other word a board may use, is on (as fence_redfish reads it).
               return serverPlug(this.opts.name, state === 'Off' ? 'off' : 'on');
@@ -187,6 +187,8 @@ function json(reply: HttpReply): Record<string, unknown> {
   try {
     return JSON.parse(reply.body) as Record<string, unknown>;
   } catch (err) {
-    throw new ProtocolError(`the board sent JSON that does not parse: ${(err as Error).message}`, { cause: err });
+    throw new ProtocolError(`the board sent JSON that does not parse: ${cutReply((err as Error).message)}`, {
+      cause: err,
+    });
   }
 }

@@ -75,7 +75,9 @@ export function parseRibclReply(text: string): RibclReply {
     try {
       parsed = parser.parse(doc) as Record<string, unknown>;
     } catch (err) {
-      throw new ProtocolError(`the iLO sent XML that does not parse: ${(err as Error).message}`, { cause: err });
+      throw new ProtocolError(`the iLO sent XML that does not parse: ${cutReply((err as Error).message)}`, {
+        cause: err,
+      });
     }
     const ribcl = parsed.RIBCL as Record<string, unknown> | undefined;
     if (!ribcl || typeof ribcl !== 'object') continue;

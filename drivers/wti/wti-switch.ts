@@ -1,4 +1,4 @@
-import { openWithBusyRetry } from '../../src/busy-retry.js';
+import { type BusyRetryOptions, openWithBusyRetry } from '../../src/busy-retry.js';
 import type { Deadline } from '../../src/deadline.js';
 import { Dialog } from '../../src/dialog.js';
 import { AuthError, ProtocolError, UsageError } from '../../src/errors.js';
@@ -34,7 +34,7 @@ export interface WtiOptions {
   /** Cap on the wait for the prompt after a switching command, which the unit holds through boot delays (default 60 s). */
   powerTimeoutMs?: number;
   /** While the unit is busy with another session: retry, doubling the pause from `initialMs` to `maxMs`. */
-  busyRetry?: { initialMs?: number; maxMs?: number };
+  busyRetry?: BusyRetryOptions;
   /** Every byte exchanged, passwords masked: a debug aid, worded freely. */
   transcript?: Transcript;
   /** Typed progress (connecting, logged-in, command-sent, read-back, …): what callers decide from. */

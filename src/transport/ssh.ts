@@ -114,8 +114,8 @@ export async function connectSsh(opts: SshConnectOptions): Promise<ByteStream> {
           new ConnectionError(
             expected
               ? `${description} offered host key ${offered}, not the expected ${expected}`
-              : `${description} offered host key ${offered}, which is not trusted: pass its fingerprint, or 'insecure'`,
-            { cause: err },
+              : `${description} offered host key ${offered}, which is not trusted`,
+            { cause: err, remedy: expected ? ['pin-host-key'] : ['pin-host-key', 'ssh-insecure'] },
           ),
         );
       } else if (err.level === 'client-authentication') {

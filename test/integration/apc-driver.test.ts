@@ -104,7 +104,12 @@ for (const [firmware, n] of [
     });
 
     it('telnet: a card whose only session is held answers BusyError', async () => {
-      const holder = createApcSwitch({ host, port: apc.emulator.telnet?.address.port, username: 'apc', password: 'apc' });
+      const holder = createApcSwitch({
+        host,
+        port: apc.emulator.telnet?.address.port,
+        username: 'apc',
+        password: 'apc',
+      });
       apc.emulator.device.faults.add('stall-mid-screen');
       const from = apc.events.length;
       const held = holder.status(1, { timeoutMs: 3000 }).catch((e) => e);
@@ -126,7 +131,13 @@ for (const [firmware, n] of [
     it('telnet: a card that stops answering mid-screen is a TimeoutError', async () => {
       apc.emulator.device.faults.add('stall-mid-screen');
       try {
-        const sw = createApcSwitch({ host, port: apc.emulator.telnet?.address.port, username: 'apc', password: 'apc', promptTimeoutMs: 800 });
+        const sw = createApcSwitch({
+          host,
+          port: apc.emulator.telnet?.address.port,
+          username: 'apc',
+          password: 'apc',
+          promptTimeoutMs: 800,
+        });
         const err = await sw.status(1, { timeoutMs: 4000 }).catch((e) => e);
         expect(err).toBeInstanceOf(TimeoutError);
       } finally {
@@ -169,7 +180,13 @@ describe('APC driver, SNMP versions and communities', () => {
     apc.emulator.device.snmpUsers = [
       { name: 'fence', authProtocol: 'sha', authKey: 'auth-secret', privProtocol: 'aes', privKey: 'priv-secret' },
     ];
-    const user = { name: 'fence', authProtocol: 'sha' as const, authKey: 'auth-secret', privProtocol: 'aes' as const, privKey: 'priv-secret' };
+    const user = {
+      name: 'fence',
+      authProtocol: 'sha' as const,
+      authKey: 'auth-secret',
+      privProtocol: 'aes' as const,
+      privKey: 'priv-secret',
+    };
     const sw = createApcSnmpSwitch({ host: '127.0.0.142', port: port(), version: '3', user });
     expect(await sw.off(3)).toMatchObject([{ plug: 3, state: 'off' }]);
     expect(apc.emulator.device.bank.get(3)?.state).toBe('OFF');

@@ -58,7 +58,10 @@ describe('fencekit emulate', () => {
     } finally {
       await a.stop();
     }
-    const b = await startEmulatorProcess(['--listen', '127.0.0.61:0'], { ...process.env, FENCEKIT_PASSWORD: 'from-env' });
+    const b = await startEmulatorProcess(['--listen', '127.0.0.61:0'], {
+      ...process.env,
+      FENCEKIT_PASSWORD: 'from-env',
+    });
     try {
       expect(await session(b.host, b.port, 'from-env', ['/S'])).toContain('Plug | Name');
     } finally {
@@ -70,7 +73,12 @@ describe('fencekit emulate', () => {
     const config = path.join(tmp, 'config.json');
     fs.writeFileSync(
       config,
-      JSON.stringify({ model: 'nps', listen: '127.0.0.62:0', password: 'cfgpass', plugs: { '1': 'alpha', '2': 'beta' } }),
+      JSON.stringify({
+        model: 'nps',
+        listen: '127.0.0.62:0',
+        password: 'cfgpass',
+        plugs: { '1': 'alpha', '2': 'beta' },
+      }),
     );
     const emu = await startEmulatorProcess(['--config', config, '--plug', '2=gamma']);
     try {
@@ -91,7 +99,14 @@ describe('fencekit emulate', () => {
     const r = await run(process.execPath, [FENCEKIT, 'emulate', '--config', config]);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain("unknown setting 'lisen'");
-    const long = await run(process.execPath, [FENCEKIT, 'emulate', '--plug', '1=seventeen-chars-x', '--listen', '127.0.0.62:0']);
+    const long = await run(process.execPath, [
+      FENCEKIT,
+      'emulate',
+      '--plug',
+      '1=seventeen-chars-x',
+      '--listen',
+      '127.0.0.62:0',
+    ]);
     expect(long.code).toBe(64);
     expect(long.stderr).toContain('longer than 16 characters');
   });
@@ -99,7 +114,13 @@ describe('fencekit emulate', () => {
   it('fails clearly when the address is taken', async () => {
     const first = await startEmulatorProcess(['--listen', '127.0.0.63:0']);
     try {
-      const r = await run(process.execPath, [FENCEKIT, 'emulate', '--no-console', '--listen', `127.0.0.63:${first.port}`]);
+      const r = await run(process.execPath, [
+        FENCEKIT,
+        'emulate',
+        '--no-console',
+        '--listen',
+        `127.0.0.63:${first.port}`,
+      ]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain('EADDRINUSE');
     } finally {
@@ -147,9 +168,12 @@ describe('fencekit emulate', () => {
   });
 
   it('shows a live plug table on a terminal', async () => {
-    const r = await runOnTty(`timeout -s INT 2 ${process.execPath} ${FENCEKIT} emulate --listen 127.0.0.65:0 --plug 2=tty-node`, {
-      timeoutMs: 15_000,
-    });
+    const r = await runOnTty(
+      `timeout -s INT 2 ${process.execPath} ${FENCEKIT} emulate --listen 127.0.0.65:0 --plug 2=tty-node`,
+      {
+        timeoutMs: 15_000,
+      },
+    );
     expect(r.stdout).toContain('listening on 127.0.0.65:');
     expect(r.stdout).toContain('tty-node');
     expect(r.stdout).toContain('last events');

@@ -19,7 +19,8 @@ describe('fencekit power against one APC card over three transports', () => {
   let apc: ApcEmulator;
   const host = '127.0.0.150';
   const power = (...args: string[]) => run(process.execPath, [FENCEKIT, 'power', ...args, '--host', host, '--json']);
-  const plugs = (stdout: string) => JSON.parse(stdout).plugs.map((p: { plug: number; name: string; state: string }) => [p.plug, p.name, p.state]);
+  const plugs = (stdout: string) =>
+    JSON.parse(stdout).plugs.map((p: { plug: number; name: string; state: string }) => [p.plug, p.name, p.state]);
 
   beforeAll(async () => {
     apc = await ApcEmulator.start({
@@ -47,7 +48,20 @@ describe('fencekit power against one APC card over three transports', () => {
       Promise.all([
         power('status', '3', '--driver', 'apc-snmp', '--port', ports.snmp, '--community', 'private'),
         power('status', '3', '--driver', 'apc', '--port', ports.telnet, '--username', 'apc', '--password-file', pwFile),
-        power('status', '3', '--driver', 'apc', '--ssh', '--insecure', '--port', ports.ssh, '--username', 'apc', '--password-file', pwFile),
+        power(
+          'status',
+          '3',
+          '--driver',
+          'apc',
+          '--ssh',
+          '--insecure',
+          '--port',
+          ports.ssh,
+          '--username',
+          'apc',
+          '--password-file',
+          pwFile,
+        ),
       ]);
     for (const r of await ask()) {
       expect(r.code).toBe(0);
@@ -62,7 +76,19 @@ describe('fencekit power against one APC card over three transports', () => {
   });
 
   it('refuses an SSH host key it was not told to trust', async () => {
-    const r = await power('status', '3', '--driver', 'apc', '--ssh', '--port', String(apc.ssh?.address.port), '--username', 'apc', '--password-file', pwFile);
+    const r = await power(
+      'status',
+      '3',
+      '--driver',
+      'apc',
+      '--ssh',
+      '--port',
+      String(apc.ssh?.address.port),
+      '--username',
+      'apc',
+      '--password-file',
+      pwFile,
+    );
     expect(r.code).not.toBe(0);
     expect(JSON.parse(r.stdout).ok).toBe(false);
     expect(r.stderr).toMatch(/SHA256:/);
@@ -73,14 +99,43 @@ describe('fencekit emulate --model apc-rackpdu', () => {
   it('serves telnet, SSH and SNMP, and keeps the SSH host key beside --state', async () => {
     const state = path.join(tmp, 'apc.state.json');
     const args = [
-      '--model', 'apc-rackpdu', '--listen', '127.0.0.151:0', '--ssh', '127.0.0.151:0', '--snmp', '127.0.0.151:0',
-      '--username', 'apc', '--password-file', pwFile, '--state', state, '--plug', '3=db1',
+      '--model',
+      'apc-rackpdu',
+      '--listen',
+      '127.0.0.151:0',
+      '--ssh',
+      '127.0.0.151:0',
+      '--snmp',
+      '127.0.0.151:0',
+      '--username',
+      'apc',
+      '--password-file',
+      pwFile,
+      '--state',
+      state,
+      '--plug',
+      '3=db1',
     ];
     const emu = await startEmulatorProcess(args);
     try {
       expect(emu.stdout()).toMatch(/listening on 127\.0\.0\.151:\d+ \(ssh/);
       expect(emu.stdout()).toMatch(/listening on 127\.0\.0\.151:\d+ \(snmp/);
-      const r = await run(process.execPath, [FENCEKIT, 'power', 'off', 'db1', '--driver', 'apc', '--host', emu.host, '--port', String(emu.port), '--username', 'apc', '--password-file', pwFile]);
+      const r = await run(process.execPath, [
+        FENCEKIT,
+        'power',
+        'off',
+        'db1',
+        '--driver',
+        'apc',
+        '--host',
+        emu.host,
+        '--port',
+        String(emu.port),
+        '--username',
+        'apc',
+        '--password-file',
+        pwFile,
+      ]);
       expect(r.stdout).toBe('plug 3 (db1): OFF\n');
     } finally {
       await emu.stop();

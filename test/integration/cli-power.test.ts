@@ -16,9 +16,13 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('fencekit power --driver wti', () => {
   let wti: RunningWti;
   const power = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-    run(process.execPath, [FENCEKIT, 'power', ...args, '--driver', 'wti', '--host', wti.host, '--port', String(wti.port)], {
-      env,
-    });
+    run(
+      process.execPath,
+      [FENCEKIT, 'power', ...args, '--driver', 'wti', '--host', wti.host, '--port', String(wti.port)],
+      {
+        env,
+      },
+    );
 
   beforeAll(async () => {
     wti = await startWti({
@@ -53,7 +57,11 @@ describe('fencekit power --driver wti', () => {
     const r = await power(['on', 'mclaws', '--password-file', pwFile, '--json']);
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout);
-    expect(body).toMatchObject({ ok: true, action: 'on', plugs: [{ plug: 5, name: 'mclaws', state: 'on', changed: true }] });
+    expect(body).toMatchObject({
+      ok: true,
+      action: 'on',
+      plugs: [{ plug: 5, name: 'mclaws', state: 'on', changed: true }],
+    });
     const again = JSON.parse((await power(['on', 'mclaws', '--password-file', pwFile, '--json'])).stdout);
     expect(again.plugs[0].changed).toBe(false);
   });
@@ -69,10 +77,12 @@ describe('fencekit power --driver wti', () => {
     const r = await power(['reboot', 'pete', '--password-file', pwFile]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('plug 1 (pete): rebooted, ON\n');
-    expect(wti.events.slice(from).filter((e) => e.type === 'plug').map((e) => (e.type === 'plug' ? e.state : ''))).toEqual([
-      'OFF',
-      'ON',
-    ]);
+    expect(
+      wti.events
+        .slice(from)
+        .filter((e) => e.type === 'plug')
+        .map((e) => (e.type === 'plug' ? e.state : '')),
+    ).toEqual(['OFF', 'ON']);
   });
 
   it('maps errors to documented exit codes, with a JSON error body', async () => {
@@ -97,10 +107,26 @@ describe('fencekit power --driver wti', () => {
 describe.skipIf(!peer(SOCAT).available)('fencekit power over --serial (socat pty pair)', () => {
   it('powers a plug off through the serial set-up port', async () => {
     const pty = await startPtyPair();
-    const wti = await startWti({ listen: null, serial: pty.a, password: 'changeme', plugs: [{ number: 5, name: 'mclaws' }] });
+    const wti = await startWti({
+      listen: null,
+      serial: pty.a,
+      password: 'changeme',
+      plugs: [{ number: 5, name: 'mclaws' }],
+    });
     try {
       const r = await run(process.execPath, [
-        FENCEKIT, 'power', 'off', 'mclaws', '--driver', 'wti', '--serial', pty.b, '--baud', '9600', '--password-file', pwFile,
+        FENCEKIT,
+        'power',
+        'off',
+        'mclaws',
+        '--driver',
+        'wti',
+        '--serial',
+        pty.b,
+        '--baud',
+        '9600',
+        '--password-file',
+        pwFile,
       ]);
       expect(r.stdout).toBe('plug 5 (mclaws): OFF\n');
       expect(r.code).toBe(0);

@@ -36,7 +36,14 @@ const drivers: Record<string, { models: IloModel[]; make: (b: Board, password?: 
   'RIBCL over HTTP': {
     models: ['ilo3', 'ilo4'],
     make: (b, password = 'pw') =>
-      createIloSwitch({ host: b.host, port: b.tlsPort, username: 'admin', password, transport: 'http', ca: b.emulator.certificate?.cert }),
+      createIloSwitch({
+        host: b.host,
+        port: b.tlsPort,
+        username: 'admin',
+        password,
+        transport: 'http',
+        ca: b.emulator.certificate?.cert,
+      }),
   },
   'SMASH CLP over SSH': {
     models: ['ilo2', 'ilo4'],
@@ -46,7 +53,13 @@ const drivers: Record<string, { models: IloModel[]; make: (b: Board, password?: 
   Redfish: {
     models: ['ilo4', 'ilo5'],
     make: (b, password = 'pw') =>
-      createRedfishSwitch({ host: b.host, port: b.tlsPort, username: 'admin', password, ca: b.emulator.certificate?.cert }),
+      createRedfishSwitch({
+        host: b.host,
+        port: b.tlsPort,
+        username: 'admin',
+        password,
+        ca: b.emulator.certificate?.cert,
+      }),
   },
 };
 
@@ -78,7 +91,10 @@ describe.each(MODELS.map((m, i) => [m, 240 + i] as const))('iLO drivers against 
     });
 
     it(`${name}: a wrong password is an AuthError, and nothing moves`, async () => {
-      const err = await driver.make(board, 'wrong').off(1).catch((e) => e);
+      const err = await driver
+        .make(board, 'wrong')
+        .off(1)
+        .catch((e) => e);
       expect(err).toBeInstanceOf(AuthError);
       expect(board.emulator.device.power).toBe('ON');
     });
@@ -102,7 +118,13 @@ describe('iLO driver safety', () => {
   });
 
   it('waits for a board that takes its time: off resolves only when the server reads off', async () => {
-    const sw = createIloSwitch({ host: board.host, port: board.tlsPort, username: 'admin', password: 'pw', insecure: true });
+    const sw = createIloSwitch({
+      host: board.host,
+      port: board.tlsPort,
+      username: 'admin',
+      password: 'pw',
+      insecure: true,
+    });
     const from = board.events.length;
     const result = await sw.off(1);
     expect(result).toMatchObject([{ state: 'off' }]);
@@ -116,7 +138,13 @@ describe('iLO driver safety', () => {
   it('never reports off when the board does not move: TimeoutError in the confirm phase', async () => {
     board.emulator.device.faults.add('stuck-power');
     try {
-      const sw = createRedfishSwitch({ host: board.host, port: board.tlsPort, username: 'admin', password: 'pw', insecure: true });
+      const sw = createRedfishSwitch({
+        host: board.host,
+        port: board.tlsPort,
+        username: 'admin',
+        password: 'pw',
+        insecure: true,
+      });
       const err = await sw.off(1, { timeoutMs: 3000 }).catch((e) => e);
       expect(err).toBeInstanceOf(TimeoutError);
       expect(err.phase).toBe('confirm');
@@ -134,8 +162,20 @@ describe('fencekit power --driver ilo', () => {
       const board = await startIlo(model, n, 0.5);
       try {
         const r = await run(process.execPath, [
-          FENCEKIT, 'power', 'off', '--driver', 'ilo', '--host', board.host, '--port', String(board.tlsPort),
-          '--insecure', '--username', 'admin', '--password-file', pwFile,
+          FENCEKIT,
+          'power',
+          'off',
+          '--driver',
+          'ilo',
+          '--host',
+          board.host,
+          '--port',
+          String(board.tlsPort),
+          '--insecure',
+          '--username',
+          'admin',
+          '--password-file',
+          pwFile,
         ]);
         expect(r.stdout).toBe('plug 1 (server): OFF\n');
         expect(r.code).toBe(0);

@@ -467,21 +467,20 @@ describe('broken scripts', () => {
     expect(JSON.stringify(b.events)).not.toContain('"pw"');
   });
 
-  it.each([
-    ['PASSWORD="wrong" PASSWORD="pw"'],
-    ['PASSWORD="pw" PASSWORD="pw"'],
-    ["PASSWORD='pw' PASSWORD = 'other'"],
-  ])('an attribute given twice (%s) is a syntax error: no login, nothing run, nothing echoed', (attrs) => {
-    const b = board('ilo3');
-    const { docs, end } = exchange(b.session(), [
-      `<RIBCL VERSION="2.0"><LOGIN USER_LOGIN="admin" ${attrs}><SERVER_INFO MODE="write"><SET_HOST_POWER HOST_POWER="No"/>`,
-    ]);
-    expect(end).toBe(true);
-    expect(docs.at(-1)).toMatch(/STATUS="0x0001"\n {4}MESSAGE='Syntax error: attribute PASSWORD given twice'/);
-    expect(b.events.some((e) => e.type === 'login')).toBe(false);
-    expect(b.device.power).toBe('ON');
-    expect(docs.join('')).not.toContain('pw');
-  });
+  it.each([['PASSWORD="wrong" PASSWORD="pw"'], ['PASSWORD="pw" PASSWORD="pw"'], ["PASSWORD='pw' PASSWORD = 'other'"]])(
+    'an attribute given twice (%s) is a syntax error: no login, nothing run, nothing echoed',
+    (attrs) => {
+      const b = board('ilo3');
+      const { docs, end } = exchange(b.session(), [
+        `<RIBCL VERSION="2.0"><LOGIN USER_LOGIN="admin" ${attrs}><SERVER_INFO MODE="write"><SET_HOST_POWER HOST_POWER="No"/>`,
+      ]);
+      expect(end).toBe(true);
+      expect(docs.at(-1)).toMatch(/STATUS="0x0001"\n {4}MESSAGE='Syntax error: attribute PASSWORD given twice'/);
+      expect(b.events.some((e) => e.type === 'login')).toBe(false);
+      expect(b.device.power).toBe('ON');
+      expect(docs.join('')).not.toContain('pw');
+    },
+  );
 
   it('drops markup that never ends (64 KiB) instead of holding it forever', () => {
     const s = board('ilo3').session();

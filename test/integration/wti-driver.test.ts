@@ -1,10 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWtiSwitch, type WtiOptions } from '../../drivers/wti/index.js';
-import { AbortedError, AuthError, BusyError, ConnectionError, TimeoutError, UnknownPlugError } from '../../src/errors.js';
+import {
+  AbortedError,
+  AuthError,
+  BusyError,
+  ConnectionError,
+  TimeoutError,
+  UnknownPlugError,
+} from '../../src/errors.js';
 import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
+import { SOCAT, startPtyPair } from '../helpers/pty-pair.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { peer } from '../helpers/run.js';
-import { SOCAT, startPtyPair } from '../helpers/pty-pair.js';
 import { untilEvent } from '../helpers/wait.js';
 
 /** The WTI driver against the emulator, over telnet and a serial pty pair. 127.0.0.90–99. */
@@ -85,7 +92,9 @@ describe('WTI driver over telnet', () => {
   });
 
   it('raises AuthError on a wrong password', async () => {
-    const err = await sw({ password: 'wrong' }).status(1).catch((e) => e);
+    const err = await sw({ password: 'wrong' })
+      .status(1)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect(err.code).toBe('EAUTH');
   });
@@ -124,7 +133,9 @@ describe('WTI driver over telnet', () => {
     const holder = await RawClient.connect(wti.host, wti.port);
     await holder.login('secret');
     try {
-      const err = await sw({ busyRetry: { initialMs: 50, maxMs: 200 }, timeoutMs: 1500 }).status(1).catch((e) => e);
+      const err = await sw({ busyRetry: { initialMs: 50, maxMs: 200 }, timeoutMs: 1500 })
+        .status(1)
+        .catch((e) => e);
       expect(err).toBeInstanceOf(BusyError);
       expect(err.code).toBe('EBUSY');
     } finally {
@@ -135,7 +146,9 @@ describe('WTI driver over telnet', () => {
 
   it('raises TimeoutError when the unit stops answering mid-screen, and the next session works', async () => {
     wti.emulator.device.faults.add('stall-mid-screen');
-    const err = await sw({ timeoutMs: 5000, promptTimeoutMs: 1000 }).status(1).catch((e) => e);
+    const err = await sw({ timeoutMs: 5000, promptTimeoutMs: 1000 })
+      .status(1)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.phase).toBe('prompt after login');
     wti.emulator.device.faults.clear();
@@ -144,7 +157,9 @@ describe('WTI driver over telnet', () => {
 
   it('never reports off when the relay does not move: TimeoutError in the confirm phase', async () => {
     wti.emulator.device.faults.add('stuck-relay');
-    const err = await sw({ timeoutMs: 2500 }).off(5).catch((e) => e);
+    const err = await sw({ timeoutMs: 2500 })
+      .off(5)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.phase).toBe('confirm');
     expect(err.message).toContain('plug 5 still reads on');
@@ -153,7 +168,9 @@ describe('WTI driver over telnet', () => {
 
   it('reports a connection dropped after login as a lost connection, not as busy', async () => {
     wti.emulator.device.faults.add('drop-after-login');
-    const err = await sw({ timeoutMs: 3000 }).status(1).catch((e) => e);
+    const err = await sw({ timeoutMs: 3000 })
+      .status(1)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ConnectionError);
   });
 
@@ -164,7 +181,9 @@ describe('WTI driver over telnet', () => {
     const transcript = (dir: string, text: string) => {
       if (dir === 'received' && text.includes('Plug | Name')) queueMicrotask(() => controller.abort());
     };
-    const err = await sw({ transcript }).status(1, { signal: controller.signal }).catch((e) => e);
+    const err = await sw({ transcript })
+      .status(1, { signal: controller.signal })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(AbortedError);
   });
 

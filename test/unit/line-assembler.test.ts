@@ -17,7 +17,14 @@ function assembler(opts: { maxLength?: number; echo?: boolean } = {}) {
   const feed = (...parts: (string | Uint8Array)[]) => {
     for (const p of parts) la.feed(typeof p === 'string' ? bytes(p) : p);
   };
-  return { la, lines, out, feed, texts: () => lines.map((l) => l.text), echoed: () => out.filter((o) => !o.startsWith('<line')).join('') };
+  return {
+    la,
+    lines,
+    out,
+    feed,
+    texts: () => lines.map((l) => l.text),
+    echoed: () => out.filter((o) => !o.startsWith('<line')).join(''),
+  };
 }
 
 describe('LineAssembler line ends', () => {

@@ -141,7 +141,9 @@ describe('TelnetCodec decoding', () => {
 describe('TelnetCodec encoding', () => {
   it('doubles every 0xFF and leaves other bytes alone', () => {
     const r = recorder();
-    expect([...r.codec.encode(bytes('a', 0xff, 'b', 0xff, 0xff))]).toEqual([...bytes('a', IAC, IAC, 'b', IAC, IAC, IAC, IAC)]);
+    expect([...r.codec.encode(bytes('a', 0xff, 'b', 0xff, 0xff))]).toEqual([
+      ...bytes('a', IAC, IAC, 'b', IAC, IAC, IAC, IAC),
+    ]);
     expect([...r.codec.encode(bytes('plain', 0, 0xfe))]).toEqual([...bytes('plain', 0, 0xfe)]);
     expect([...r.codec.encode('')]).toEqual([]);
   });

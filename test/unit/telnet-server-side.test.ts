@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TelnetServerSide } from '../../src/telnet/server-side.js';
 import { DO, DONT, IAC, Option, WILL, WONT } from '../../src/telnet/constants.js';
+import { TelnetServerSide } from '../../src/telnet/server-side.js';
 import { byteByByte, bytes, randomSplit, seededRandom } from './support.js';
 
 /**
@@ -79,7 +79,11 @@ describe('TelnetServerSide', () => {
 
   it('gives the same answers however the opening is split', () => {
     const random = seededRandom(7);
-    for (const chunks of [byteByByte(inetutilsHello), randomSplit(inetutilsHello, random), randomSplit(inetutilsHello, random)]) {
+    for (const chunks of [
+      byteByByte(inetutilsHello),
+      randomSplit(inetutilsHello, random),
+      randomSplit(inetutilsHello, random),
+    ]) {
       const s = server();
       s.side.start();
       for (const c of chunks) s.side.codec.feed(c);

@@ -138,7 +138,12 @@ describe('/S status screen', () => {
         { number: 6, name: 'exactly16charsXX' },
       ],
     });
-    expect(wtiNpsList(statusScreen(d, null) + d.personality.prompt)).toEqual(['node1', 'node2', 'node2', 'exactly16charsxx']);
+    expect(wtiNpsList(statusScreen(d, null) + d.personality.prompt)).toEqual([
+      'node1',
+      'node2',
+      'node2',
+      'exactly16charsxx',
+    ]);
   });
 
   it('parses in fence-agents fence_wti: header fields, rule skipped, every row complete', () => {
