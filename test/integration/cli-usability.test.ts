@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourWanted } from '../../cli/colour.js';
-import { ConsoleView, type PlugTable } from '../../cli/console-view.js';
+import { ConsoleView } from '../../cli/console-view.js';
 import {
   AGENT_EXIT_TABLE,
   EMULATE_EXIT_TABLE,
@@ -16,6 +16,7 @@ import { remedyText } from '../../cli/remedy.js';
 import { commandLineSecretWarnings } from '../../cli/secrets.js';
 import { EventBus } from '../../emulator/events.js';
 import { IloEmulator } from '../../emulator/ilo-emulator.js';
+import type { PlugTable } from '../../emulator/unit-kind.js';
 import { ConnectionError } from '../../src/errors.js';
 import { FENCEKIT } from '../helpers/cli.js';
 import { type RunningWti, startWti } from '../helpers/emulator.js';
