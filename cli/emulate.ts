@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   ConfigError,
   type EmulatorConfig,
@@ -13,11 +14,12 @@ import { EventBus } from '../emulator/events.js';
 import { checkServes, checkUnitConfig, kindOfModel, type ModelKind } from '../emulator/models.js';
 import { UnitHost } from '../emulator/unit-host.js';
 import { FencekitError, UsageError } from '../src/errors.js';
+import { type SnmpUserFlags, snmpUserFromFlags } from './emulate-snmp-user.js';
 import { logEvents } from './emulator-log.js';
 import { readPassword } from './secrets.js';
 
 /** `fencekit emulate`: flags as commander parsed them. */
-export interface EmulateFlags {
+export interface EmulateFlags extends SnmpUserFlags {
   model?: string;
   listen?: string;
   telnet?: boolean;
@@ -75,7 +77,16 @@ function readConfigFile(file: string): Partial<EmulatorConfig> {
   } catch (err) {
     throw new UsageError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
   }
-  return validateConfig(raw, file);
+  const config = validateConfig(raw, file);
+  // A user's password files are found from the config file, wherever the emulator was started.
+  const dir = path.dirname(file);
+  config.snmpUsers = config.snmpUsers?.map((u) => ({
+    ...u,
+    ...(u.authPasswordFile ? { authPasswordFile: path.resolve(dir, u.authPasswordFile) } : {}),
+    ...(u.privPasswordFile ? { privPasswordFile: path.resolve(dir, u.privPasswordFile) } : {}),
+  }));
+  if (!config.snmpUsers) delete config.snmpUsers;
+  return config;
 }
 
 /**
@@ -122,6 +133,8 @@ export function buildConfig(flags: EmulateFlags): EmulatePlan {
     'command line',
   );
   if (flags.plug) overrides.plugs = flags.plug.map(parsePlugFlag);
+  const snmpUser = snmpUserFromFlags(flags);
+  if (snmpUser) overrides.snmpUsers = [snmpUser];
 
   const model = flags.model ?? fromFile.model ?? 'ips800';
   const kind = kindOfModel(model, flags.model !== undefined ? '--model' : `${file}: model`);

@@ -7,7 +7,7 @@ import { describeEvent, type EventBus } from '../emulator/events.js';
  * not load a logging library. Events never carry passwords; masking these keys
  * is a second lock.
  */
-const SECRET_KEYS = new Set(['password', 'systemPassword']);
+const SECRET_KEYS = new Set(['password', 'systemPassword', 'authKey', 'privKey', 'authPassword', 'privPassword']);
 
 export function logEvents(bus: EventBus, out: { write(line: string): unknown } = process.stderr): () => void {
   return bus.subscribe(({ time, ...event }) => {

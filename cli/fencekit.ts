@@ -40,6 +40,17 @@ program
   .option('--username <name>', 'APC: the user name (default: apc); iLO: the login (default: admin)')
   .option('--role <role>', 'APC: the user is admin, device or outlet (default: admin)')
   .option('--community <name>', 'APC: SNMP write community (default: private; read: public)')
+  .option('--snmp-user <name>', "APC: an SNMPv3 user (added to the config file's snmpUsers; same name replaced)")
+  .option(
+    '--snmp-sec-level <level>',
+    'APC: its level: noAuthNoPriv, authNoPriv or authPriv (default: from the passwords)',
+  )
+  .option('--snmp-auth-prot <prot>', 'APC: its authentication protocol, MD5 or SHA (default: SHA)')
+  .option('--snmp-priv-prot <prot>', 'APC: its privacy protocol, AES or DES (DES needs --openssl-legacy-provider)')
+  .option('--snmp-auth-password-file <file>', 'APC: its authentication password (or FENCEKIT_SNMP_AUTH_PASSWORD)')
+  .option('--snmp-priv-password-file <file>', 'APC: its privacy password (or FENCEKIT_SNMP_PRIV_PASSWORD)')
+  .option('--snmp-auth-password <password>', 'APC: the same in argv, visible to ps (prefer the file)')
+  .option('--snmp-priv-password <password>', 'APC: the same in argv, visible to ps (prefer the file)')
   .option('--outlets <n>', 'APC: number of outlets (default: 24, MasterSwitch 8)')
   .option('--max-sessions <n>', 'APC, iLO: telnet and SSH sessions at once (default: 1, MasterSwitch 2, iLO 4)')
   .option('--listen <host:port>', 'WTI, APC: telnet address (default: 127.0.0.1:2323; port 23 needs root)')

@@ -1,4 +1,5 @@
 import type { ApcFirmware, ApcModel, ApcRole } from './apc/apc-device.js';
+import { checkSnmpUsers, type SnmpUserConfig } from './apc/snmp-users.js';
 import type { PlugState } from './events.js';
 import type { IloModel } from './ilo/ilo-device.js';
 import { NAME_MAX, type WtiModel } from './wti/personality.js';
@@ -58,6 +59,8 @@ export interface ApcConfig extends CommonConfig {
   username?: string;
   role?: ApcRole;
   community?: string;
+  /** SNMPv3 (USM) users; flags add one, replacing a user of the same name (apc/snmp-users.ts). */
+  snmpUsers?: SnmpUserConfig[];
   /** Number of outlets (default 24 for a Rack PDU, 8 for a MasterSwitch). */
   outlets?: number;
   /** Sessions the card takes at once over telnet and SSH together. */
@@ -139,8 +142,8 @@ const oneOf =
 
 /**
  * Every setting: the flag that gives it on the command line, and the check of
- * its value. `plugs`, `faults` and `model` are checked on their own (plug
- * lists, the model kind's faults, the list of models).
+ * its value. `plugs`, `snmpUsers`, `faults` and `model` are checked on their
+ * own (plug lists, USM users, the model kind's faults, the list of models).
  */
 export const SETTINGS: Record<SettingKey, { flag: string; check: Check }> = {
   listen: { flag: '--listen', check: address },
@@ -164,6 +167,7 @@ export const SETTINGS: Record<SettingKey, { flag: string; check: Check }> = {
   username: { flag: '--username', check: text },
   role: { flag: '--role', check: oneOf(['admin', 'device', 'outlet'], 'admin, device or outlet') },
   community: { flag: '--community', check: text },
+  snmpUsers: { flag: '--snmp-user', check: () => null },
   outlets: { flag: '--outlets', check: count },
   maxSessions: { flag: '--max-sessions', check: count },
   telnetClientGreeting: { flag: 'telnetClientGreeting (config file only)', check: flag },
@@ -204,6 +208,7 @@ export function validateConfig(raw: unknown, source: string): Partial<EmulatorCo
     if (typeof c[key] === 'string') parseHostPort(c[key] as string, `${source}: ${key}`);
   }
   if (c.plugs !== undefined) c.plugs = normalisePlugs(c.plugs, source);
+  if (c.snmpUsers !== undefined) c.snmpUsers = checkSnmpUsers(c.snmpUsers, source);
   return c as Partial<EmulatorConfig>;
 }
 

@@ -73,6 +73,7 @@ export const APC_KIND: ModelKind = {
     username: true,
     role: true,
     community: true,
+    snmpUsers: true,
     outlets: true,
     maxSessions: true,
     telnetClientGreeting: true,

@@ -32,6 +32,20 @@ export function apcHints({
     const a = frontEnds.snmp.address;
     lines.push(`listening on ${a.address}:${a.port} (snmp, udp)`);
     lines.push(`  fence:    fence_apc_snmp -a ${a.address} -u ${a.port} -c <community> -o list`);
+    // The first SNMPv3 user, its passwords never shown.
+    const v3 = device.snmpUsers[0];
+    if (v3) {
+      const auth = v3.authKey
+        ? ` -p <auth password> --snmp-auth-prot ${v3.authProtocol === 'md5' ? 'MD5' : 'SHA'}`
+        : '';
+      const priv = v3.privKey
+        ? ` --snmp-priv-prot ${v3.privProtocol === 'des' ? 'DES' : 'AES'} --snmp-priv-passwd <priv password>`
+        : '';
+      const level = v3.privKey ? 'authPriv' : v3.authKey ? 'authNoPriv' : 'noAuthNoPriv';
+      lines.push(
+        `  fence:    fence_apc_snmp -d 3 -l ${v3.name} --snmp-sec-level ${level}${auth}${priv} -a ${a.address} -u ${a.port} -o list`,
+      );
+    }
   }
   return lines;
 }

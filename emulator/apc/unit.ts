@@ -10,6 +10,7 @@ import type { CardClock } from './clock.js';
 import { apcHints } from './hints.js';
 import { createApcSession } from './sessions.js';
 import type { ApcSnmpAgent } from './snmp-agent.js';
+import { checkSnmpUsers, deviceSnmpUsers, mergeSnmpUsers } from './snmp-users.js';
 
 /** An APC card's front-ends, all on one device, telnet and SSH sharing one session limit. */
 export interface ApcFrontEnds {
@@ -87,7 +88,7 @@ export const apcUnit: UnitKind<ApcConfig, ApcDevice, ApcSnapshot, ApcFrontEnds> 
   },
 };
 
-/** The user, community, identity and outlets a config or the flags give. */
+/** The user, community, SNMPv3 users, identity and outlets a config or the flags give. */
 function applySettings(d: ApcDevice, c: Partial<ApcConfig>): void {
   if (c.username !== undefined || c.password !== undefined || c.role !== undefined) {
     const current = d.users[0] ?? { name: 'apc', password: 'apc', role: 'admin' as const };
@@ -100,6 +101,10 @@ function applySettings(d: ApcDevice, c: Partial<ApcConfig>): void {
     ];
   }
   if (c.community !== undefined) d.communities = { ...d.communities, write: c.community };
+  // Checked again for a library caller, who may hand the host settings no file or flag went through.
+  if (c.snmpUsers !== undefined) {
+    d.snmpUsers = mergeSnmpUsers(d.snmpUsers, deviceSnmpUsers(checkSnmpUsers(c.snmpUsers, "setting 'snmpUsers'")));
+  }
   if (c.siteId !== undefined && c.siteId !== null) d.identity = { ...d.identity, name: c.siteId };
   const plugs = new Map<number, PlugConfig>();
   if (c.bootDelay !== undefined) {
