@@ -115,10 +115,12 @@ export function modelKind(model: string): ModelKind | undefined {
   return MODEL_KINDS.find((k) => k.models.includes(model));
 }
 
-/** `ips800, nps`, or `ilo2…ilo5` for a longer run. */
+/** `ips800, nps, …` one by one, or `ilo2…ilo5` for a numbered run (one prefix, then a number). */
 export function modelRange(kind: ModelKind): string {
   const m = kind.models;
-  return m.length > 2 ? `${m[0]}…${m[m.length - 1]}` : m.join(', ');
+  const prefix = /^(\D+)\d+$/.exec(m[0] ?? '')?.[1];
+  const numbered = prefix !== undefined && m.every((x) => new RegExp(`^${prefix}\\d+$`).test(x));
+  return m.length > 2 && numbered ? `${m[0]}…${m[m.length - 1]}` : m.join(', ');
 }
 
 /** The models that take a setting, said as a person would: `apc-rackpdu, apc-masterswitch, ilo2…ilo5`. */

@@ -4,9 +4,12 @@
  * state back) is the library's; this module keeps what the plugin adds:
  *
  * - the login loop: up to 20 attempts, 1 s apart, each failure logged in the
- *   plugin's words, then "Cannot log into …". A wrong password ends the loop
- *   at once: it will not become right, and the real plugin's 19 further tries
- *   only meet its own leaked session (see docs/stonith.md);
+ *   plugin's words, then "Cannot log into …". A wrong password does not end
+ *   it, and a TCP connection whose login failed is left open until the
+ *   request is over, as the plugin leaves it: a single-session unit then
+ *   turns the further tries away as it does the plugin's (docs/stonith.md);
+ * - after a failed login, `-T` logs out on the last connection anyway, as
+ *   the plugin does ("Did not find string PS>", "Received […]");
  * - host matching: the first 16 characters, case-insensitively; every plug
  *   of that name is switched, in one command;
  * - `-l`: named plugs only, lowercased, duplicates kept, at most 63;
@@ -18,11 +21,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 // The driver module itself, not the package's index: one module fewer to load at start-up.
 import { createWtiSwitch, type WtiSwitch } from '../../drivers/wti/wti-switch.js';
+import type { Deadline } from '../../src/deadline.js';
 import { TimeoutError } from '../../src/errors.js';
 import type { PlugInfo, PlugResult, PlugTarget } from '../../src/power-switch.js';
 import type { ProgressEvent } from '../../src/progress.js';
 import type { TranscriptDirection } from '../../src/transcript.js';
+import type { ByteStream } from '../../src/transport/byte-stream.js';
 import { parseSerialSpec, type SerialOptions } from '../../src/transport/serial.js';
+import { connectTelnet } from '../../src/transport/telnet.js';
 import {
   asciiLower,
   codeOf,
@@ -40,6 +46,10 @@ import { type PluginContext, type ResetRequest, S, type StonithPlugin } from './
 const DEVICE = 'WTI Network Power Switch';
 const LOGIN_ATTEMPTS = 20;
 const LOGIN_PAUSE_MS = 1000;
+/** The plugin's logout waits this long for a prompt. */
+const LOGOUT_PROMPT_MS = 5000;
+/** The prompts the plugin's logout looks for, in its order; it names the first when none came. */
+const PLUGIN_PROMPTS = ['PS>', 'IPS>', 'BB>'];
 /** The plugin keeps at most this many host names. */
 const MAX_HOSTS = 63;
 /** The plugin reads names with `%16c`: longer names are compared on their first 16 characters. */
@@ -87,6 +97,10 @@ class WtiNpsPlugin implements StonithPlugin {
   private attempt: AttemptState = { connected: false, passwordSent: false, loggedIn: false };
   /** A second session for the same request does not log the login again. */
   private quietLogin = false;
+  /** TCP connections whose login failed: the plugin never closes them, so neither do we until the request ends. */
+  private readonly held: ByteStream[] = [];
+  /** The last TCP connection made: the plugin's `-T` logs out on it even when the login failed. */
+  private lastLine: ByteStream | null = null;
 
   constructor(
     ipaddr: string,
@@ -98,7 +112,29 @@ class WtiNpsPlugin implements StonithPlugin {
     this.address = parseAddress(this.device);
   }
 
-  async status(): Promise<number> {
+  status(): Promise<number> {
+    return this.releasing(() => this.statusOnce());
+  }
+
+  hostlist(): Promise<string[] | null> {
+    return this.releasing(() => this.hostlistOnce());
+  }
+
+  reset(request: ResetRequest, host: string): Promise<number> {
+    return this.releasing(() => this.resetOnce(request, host));
+  }
+
+  /** Runs one request, then closes the connections it left open. */
+  private async releasing<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } finally {
+      this.lastLine = null;
+      await Promise.allSettled(this.held.splice(0).map((line) => line.close()));
+    }
+  }
+
+  private async statusOnce(): Promise<number> {
     const r = await this.session((sw) => sw.list());
     if (r.ok) return S.OK;
     // The real plugin tests `(rc = login() != S_OK)`: any login failure is 1.
@@ -107,7 +143,7 @@ class WtiNpsPlugin implements StonithPlugin {
     return r.error instanceof TimeoutError ? S.TIMEOUT : S.OOPS;
   }
 
-  async hostlist(): Promise<string[] | null> {
+  private async hostlistOnce(): Promise<string[] | null> {
     const r = await this.session((sw) => sw.list());
     if (!r.ok) {
       if ('error' in r) this.sessionFailed(r.error);
@@ -119,7 +155,7 @@ class WtiNpsPlugin implements StonithPlugin {
       .slice(0, MAX_HOSTS);
   }
 
-  async reset(request: ResetRequest, host: string): Promise<number> {
+  private async resetOnce(request: ResetRequest, host: string): Promise<number> {
     const key = host.slice(0, NAME_WIDTH);
     let r: Attempt<PlugResult[]>;
     if (key !== '' && !/^\d+$/.test(key) && key === key.trim()) {
@@ -153,6 +189,7 @@ class WtiNpsPlugin implements StonithPlugin {
       return S.OK;
     }
     if (!('error' in r)) {
+      await this.logOutAfterFailedLogin();
       if (r.login === 'auth') return S.ACCESS;
       return r.login === 'timeout' ? S.TIMEOUT : S.OOPS;
     }
@@ -160,6 +197,36 @@ class WtiNpsPlugin implements StonithPlugin {
     this.sessionFailed(r.error);
     if (r.error instanceof TimeoutError) return r.error.phase === 'confirm' ? S.RESETFAIL : S.TIMEOUT;
     return codeOf(r.error) === 'EPROTOCOL' ? S.RESETFAIL : S.OOPS;
+  }
+
+  /**
+   * The plugin's logout after its login loop failed: on the last connection
+   * it made, wait for a prompt, log what came instead, send `/x,y`. With no
+   * connection at all the 1.0.12 binary aborts (docs/stonith.md); we log nothing.
+   */
+  private async logOutAfterFailedLogin(): Promise<void> {
+    const line = this.lastLine;
+    if (!line) return;
+    let received = '';
+    const found = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), LOGOUT_PROMPT_MS);
+      const settle = (ok: boolean) => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      line.attach({
+        data: (bytes) => {
+          received += Buffer.from(bytes).toString('latin1');
+          if (PLUGIN_PROMPTS.some((p) => received.includes(p))) settle(true);
+        },
+        end: () => settle(false),
+      });
+    });
+    if (!found) {
+      this.log.crit(`Did not find string ${PLUGIN_PROMPTS[0]} from ${DEVICE}.`);
+      this.log.crit(`Received [${escapeControls(received)}]`);
+    }
+    line.write(Buffer.from('/x,y\r', 'latin1'));
   }
 
   private notMine(host: string): number {
@@ -176,8 +243,11 @@ class WtiNpsPlugin implements StonithPlugin {
   private switch(): WtiSwitch {
     if (this.sw) return this.sw;
     const address = this.address as Exclude<Address, { unresolvable: true }>;
+    const { host, port } = 'serial' in address ? { host: '', port: 0 } : address;
     this.sw = createWtiSwitch({
-      ...('serial' in address ? { serial: address.serial } : { host: address.host, port: address.port }),
+      ...('serial' in address
+        ? { serial: address.serial }
+        : { connect: (deadline) => this.connect(host, port, deadline) }),
       password: this.password,
       // The plugin waits 5 s for each prompt and 60 s for one after a switching command.
       promptTimeoutMs: 5000,
@@ -190,6 +260,33 @@ class WtiNpsPlugin implements StonithPlugin {
       transcript: this.context.debug > 0 ? (direction, text) => this.debug(direction, text) : undefined,
     });
     return this.sw;
+  }
+
+  /**
+   * One TCP connection for the driver. Its close is put off while the login
+   * on it has not succeeded: the plugin leaves such a connection open, and a
+   * single-session unit keeps its session for it, which is what the plugin's
+   * further tries meet.
+   */
+  private async connect(host: string, port: number, deadline: Deadline): Promise<ByteStream> {
+    const line = await connectTelnet({
+      host,
+      port,
+      timeoutMs: deadline.phase('connect', 10_000),
+      signal: deadline.signal,
+    });
+    const attempt = this.attempt;
+    this.lastLine = line;
+    return {
+      description: line.description,
+      write: (bytes) => line.write(bytes),
+      attach: (handlers) => line.attach(handlers),
+      close: () => {
+        if (attempt.loggedIn) return line.close();
+        this.held.push(line);
+        return Promise.resolve();
+      },
+    };
   }
 
   /** Runs one library operation, retrying while the login fails, as the plugin's login loop does. */
@@ -205,7 +302,6 @@ class WtiNpsPlugin implements StonithPlugin {
       } catch (err) {
         if (this.attempt.loggedIn) return { ok: false, error: err };
         last = this.loginFailed(err);
-        if (last === 'auth') break;
       }
     }
     this.log.crit(`Cannot log into ${DEVICE}.`);

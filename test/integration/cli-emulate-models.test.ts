@@ -36,11 +36,14 @@ describe('fencekit emulate: settings of another model', () => {
     const wti = await emulate('--listen', '127.0.1.20:0', '--community', 'private');
     expectRefused(wti, '--community does not apply to --model ips800 (it is for apc-rackpdu, apc-masterswitch)');
     const serial = await emulate('--model', 'apc-rackpdu', '--listen', '127.0.1.20:0', '--serial', '/dev/null');
-    expectRefused(serial, '--serial does not apply to --model apc-rackpdu (it is for ips800, nps)');
+    expectRefused(
+      serial,
+      '--serial does not apply to --model apc-rackpdu (it is for ips800, nps, nps16, tps, rsm, mpc, nbb, vmr)',
+    );
     const ilo = await emulate('--model', 'ilo2', '--tls', '127.0.1.20:0', '--listen', '127.0.1.20:0');
     expectRefused(
       ilo,
-      '--listen does not apply to --model ilo2 (it is for ips800, nps, apc-rackpdu, apc-masterswitch)',
+      '--listen does not apply to --model ilo2 (it is for ips800, nps, nps16, tps, rsm, mpc, nbb, vmr, apc-rackpdu, apc-masterswitch)',
     );
   });
 
@@ -58,7 +61,10 @@ describe('fencekit emulate: settings of another model', () => {
     const config = path.join(tmp, 'wti-keys.json');
     fs.writeFileSync(config, JSON.stringify({ listen: '127.0.1.20:0', confirm: false }));
     const r = await emulate('--config', config, '--model', 'apc-rackpdu');
-    expectRefused(r, `${config}: 'confirm' does not apply to --model apc-rackpdu (it is for ips800, nps)`);
+    expectRefused(
+      r,
+      `${config}: 'confirm' does not apply to --model apc-rackpdu (it is for ips800, nps, nps16, tps, rsm, mpc, nbb, vmr)`,
+    );
   });
 
   it('checks --fault against the model’s own faults', async () => {
