@@ -16,7 +16,7 @@ import { UnitHost } from '../emulator/unit-host.js';
 import { FencekitError, UsageError } from '../src/errors.js';
 import { type SnmpUserFlags, snmpUserFromFlags } from './emulate-snmp-user.js';
 import { logEvents } from './emulator-log.js';
-import { readPassword } from './secrets.js';
+import { commandLineSecretWarnings, readPassword } from './secrets.js';
 
 /** `fencekit emulate`: flags as commander parsed them. */
 export interface EmulateFlags extends SnmpUserFlags {
@@ -164,7 +164,9 @@ function startupError(err: unknown): Error {
   if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES' || e?.code === 'EADDRNOTAVAIL') {
     return new StartError(`cannot listen: ${e.message}`, { cause: err });
   }
-  if (e?.code === 'ENOENT' || e?.code === 'EACCES') return new StartError(e.message, { cause: err });
+  if (e?.code === 'ENOENT' || e?.code === 'EACCES' || e?.code === 'ESERIALOPEN') {
+    return new StartError(e.message, { cause: err });
+  }
   return err instanceof Error ? err : new Error(String(err));
 }
 
@@ -191,15 +193,20 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
   }
   const { config } = plan;
   const onTerminal = config.console ?? Boolean(process.stdout.isTTY);
-  // Off a terminal, log from the first event on ("listening" included).
   const bus = new EventBus();
-  const stopLog = onTerminal ? () => {} : logEvents(bus);
   let unit: Awaited<ReturnType<typeof startUnit>>;
   try {
     unit = await startUnit(plan, bus);
   } catch (err) {
-    stopLog();
+    // Nothing was reported as listening: a failed start is one line, whatever opened first.
     throw startupError(err);
+  }
+  // Off a terminal, log from the first event on ("listening" included), now that the start held.
+  const stopLog = onTerminal ? () => {} : logEvents(bus, process.stderr, { replay: true });
+  // A secret on the command line is visible to every user of the machine: say so once the
+  // start held (a usage error stays one line).
+  for (const line of commandLineSecretWarnings('emulate', flags as Record<string, unknown>)) {
+    process.stderr.write(`${line}\n`);
   }
   // Listen for the signals before saying we are ready, so a quick Ctrl-C is never lost.
   const stopRequested = new Promise<void>((resolve) => {

@@ -53,15 +53,20 @@ export const POWER_EXIT_TABLE: readonly ExitRow[] = [
 ];
 
 /** `fencekit emulate` exit statuses. */
-export const EMULATE_EXIT = { stopped: 0, cannotListen: 1, usage: 64 } as const;
+export const EMULATE_EXIT = { stopped: 0, cannotListen: 1, usage: 64, stateFile: 65, internal: 70 } as const;
 
 export const EMULATE_EXIT_TABLE: readonly ExitRow[] = [
   { status: EMULATE_EXIT.stopped, meaning: 'stopped cleanly by SIGINT or SIGTERM' },
   {
     status: EMULATE_EXIT.cannotListen,
-    meaning: 'cannot listen (address in use, permission) or open the serial device',
+    meaning: 'cannot listen (address in use, permission) or open the serial device; one line, nothing listens',
   },
-  { status: EMULATE_EXIT.usage, meaning: 'a bad flag or config file' },
+  { status: EMULATE_EXIT.usage, meaning: 'a bad flag, config file or password file; one line' },
+  {
+    status: EMULATE_EXIT.stateFile,
+    meaning: 'the state file cannot be used (a link, not JSON, a value the unit could not have written); one line',
+  },
+  { status: EMULATE_EXIT.internal, meaning: 'an internal error (a bug: please report it, with the stack trace)' },
 ];
 
 /** `fence_fencekit` keeps fence-agents' statuses (cli/fence-agent/output.ts). */

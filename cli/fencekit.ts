@@ -121,14 +121,6 @@ program
     runAgentCommand(what, flags, (line) => process.stdout.write(`${line}\n`));
   });
 
-// A secret on emulate's command line is visible to every user of the machine: warn before it runs
-// (`power` warns once its flags are known to apply, in cli/power.ts).
-program.hook('preAction', async (_program, command) => {
-  if (command.name() !== 'emulate') return;
-  const { commandLineSecretWarnings } = await import('./secrets.js');
-  for (const line of commandLineSecretWarnings('emulate', command.opts())) process.stderr.write(`${line}\n`);
-});
-
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Commander has printed its message (or the help, or the version) already.
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);

@@ -126,8 +126,14 @@ function createTemporary(file: string, mode: number, nameFor: (file: string) => 
       return { fd: fs.openSync(tmp, flags, mode), tmp };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST' && code !== 'ELOOP')
-        throw new StateFileError(file, null, `cannot be written: ${unreadable(code)}`, { cause: err });
+      if (code === 'ENOENT') {
+        throw new StateFileError(file, null, `cannot be written: its directory ${path.dirname(file)} does not exist`, {
+          cause: err,
+        });
+      }
+      if (code !== 'EEXIST' && code !== 'ELOOP') {
+        throw new StateFileError(file, null, `cannot be written: ${unwritable(code)}`, { cause: err });
+      }
       last = err;
     }
   }
@@ -192,6 +198,15 @@ function kindOf(stat: fs.Stats): string {
   if (stat.isSocket()) return 'a socket';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
   return 'not a regular file';
+}
+
+/** Why a temporary beside the state file could not be created, in a few words. */
+function unwritable(code: string | undefined): string {
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+    ? 'its directory cannot be written to'
+    : code === 'ENOTDIR'
+      ? 'a part of its path is not a directory'
+      : `the system said ${code ?? 'an unknown error'}`;
 }
 
 function unreadable(code: string | undefined): string {

@@ -50,7 +50,13 @@ export class SerialFrontend {
   async open(): Promise<void> {
     const port = this.opts.port;
     if (!port.isOpen) {
-      await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+      // serialport's own message reads "Error: No such file or directory, cannot open PATH":
+      // say it once, naming the flag the path came from.
+      await new Promise<void>((resolve, reject) =>
+        port.open((err) =>
+          err ? reject(new SerialOpenError(`cannot open --serial ${this.opts.path}: ${reasonOf(err)}`)) : resolve(),
+        ),
+      );
     }
     port.on('error', () => {});
     port.on('data', (chunk: Buffer) => {
@@ -80,4 +86,13 @@ export class SerialFrontend {
     if (!port.isOpen) return Promise.resolve();
     return new Promise((resolve) => port.close(() => resolve()));
   }
+}
+
+/** The serial device given could not be opened (missing, busy, no permission). */
+export class SerialOpenError extends Error {
+  readonly code = 'ESERIALOPEN';
+}
+
+function reasonOf(err: Error): string {
+  return err.message.replace(/^(Error: )+/, '').replace(/, cannot open .*$/, '');
 }
