@@ -23,8 +23,8 @@ interface Example {
 }
 
 function examples(): Example[] {
-  const files = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).map((f) => path.join('docs', f))].filter(
-    (f) => f.endsWith('.md'),
+  const files = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).map((f) => path.join('docs', f))].filter((f) =>
+    f.endsWith('.md'),
   );
   const found: Example[] = [];
   for (const file of files) {
@@ -84,9 +84,13 @@ describe.skipIf(!available)('the docs’ runnable examples', () => {
     expect(all.length).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(all.map((e) => [`${e.file}:${e.line}`, e] as const))('%s runs and exits 0', async (_, ex) => {
-    const r = await runExample(ex);
-    expect(r.output, `${ex.file}:${ex.line} printed:\n${r.output}`).toBeDefined();
-    if (r.code !== 0) throw new Error(`${ex.file}:${ex.line} exited ${r.code}; it printed:\n${r.output}`);
-  }, 120_000);
+  it.each(all.map((e) => [`${e.file}:${e.line}`, e] as const))(
+    '%s runs and exits 0',
+    async (_, ex) => {
+      const r = await runExample(ex);
+      expect(r.output, `${ex.file}:${ex.line} printed:\n${r.output}`).toBeDefined();
+      if (r.code !== 0) throw new Error(`${ex.file}:${ex.line} exited ${r.code}; it printed:\n${r.output}`);
+    },
+    120_000,
+  );
 });
