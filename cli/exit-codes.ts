@@ -1,5 +1,4 @@
 import type { FencekitErrorCode } from '../src/errors.js';
-import { EXIT as AGENT_EXIT } from './fence-agent/output.js';
 
 /**
  * Exit statuses of fencekit's commands, in one place: the code uses the
@@ -70,6 +69,9 @@ export const EMULATE_EXIT_TABLE: readonly ExitRow[] = [
 ];
 
 /** `fence_fencekit` keeps fence-agents' statuses (cli/fence-agent/output.ts). */
+/** `fence_fencekit`'s statuses, fence-agents' own: 0 done, 1 failed, 2 status off (cli/fence-agent/output.ts). */
+export const AGENT_EXIT = { ok: 0, failed: 1, statusOff: 2 } as const;
+
 export const AGENT_EXIT_TABLE: readonly ExitRow[] = [
   { status: AGENT_EXIT.ok, meaning: 'done (`status`: the plug is on, or one of several is)' },
   { status: AGENT_EXIT.failed, meaning: 'any failure, whatever its fencekit code (the second ERROR line names it)' },

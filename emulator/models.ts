@@ -1,4 +1,4 @@
-import { APC_FAULTS } from './apc/apc-device.js';
+import { APC_FAULTS } from './apc/faults.js';
 import {
   ADDRESS_KEYS,
   type ApcConfig,
@@ -11,7 +11,7 @@ import {
   type UnitConfig,
   type WtiConfig,
 } from './config.js';
-import { ILO_FAULTS, ILO_MODELS } from './ilo/ilo-device.js';
+import { ILO_FAULTS, ILO_MODELS } from './ilo/generations.js';
 import type { AnyUnitKind } from './unit-kind.js';
 import { personalities } from './wti/personality.js';
 import { WTI_FAULTS } from './wti/wti-device.js';

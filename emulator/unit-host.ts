@@ -2,7 +2,6 @@ import type { UnitConfig } from './config.js';
 import { EventBus } from './events.js';
 import { realScheduler, type Scheduler } from './model/scheduler.js';
 import { checkUnitConfig, librarySetting } from './models.js';
-import { persistState, restoreState } from './persistence.js';
 import type { Closable, UnitDevice, UnitKind } from './unit-kind.js';
 
 /**
@@ -74,10 +73,12 @@ export class UnitHost<C extends UnitConfig, D extends UnitDevice<S>, S extends {
     const { config, overrides } = this.opts;
     const { kind, device } = this;
     kind.apply(device, config);
-    restoreState<S>(config.state, device);
+    // The state file's code (atomic writes, validation) is loaded only for a unit that keeps one.
+    const persistence = config.state ? await import('./persistence.js') : null;
+    persistence?.restoreState<S>(config.state, device);
     if (overrides) kind.apply(device, overrides);
     for (const fault of [...(config.faults ?? []), ...(overrides?.faults ?? [])]) device.faults.add(fault);
-    this.unsubscribe = persistState<S>(config.state, device, this.bus);
+    if (persistence) this.unsubscribe = persistence.persistState<S>(config.state, device, this.bus);
 
     const idleTimeout = overrides?.idleTimeout ?? config.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
     this.opened = await kind.open(

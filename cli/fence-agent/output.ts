@@ -6,7 +6,7 @@ import type { FencekitError } from '../../src/errors.js';
  * 1 (failed) and 2 (status: off). fencekit's typed error follows the
  * fence-agents line, so the cause is never lost.
  */
-export const EXIT = { ok: 0, failed: 1, statusOff: 2 } as const;
+export { AGENT_EXIT as EXIT } from '../exit-codes.js';
 
 function stamp(now: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -66,13 +66,9 @@ export interface ApcDeviceOptions {
   scheduler: Scheduler;
 }
 
-/**
- * Named faults: stall-mid-screen (a screen stops half-way and the card goes
- * silent), stuck-relay (commands are acknowledged, no outlet moves),
- * drop-after-login (the card hangs up right after a login).
- */
-export const APC_FAULTS = ['stall-mid-screen', 'stuck-relay', 'drop-after-login'] as const;
-export type ApcFault = (typeof APC_FAULTS)[number];
+export { APC_FAULTS, type ApcFault } from './faults.js';
+
+import type { ApcFault } from './faults.js';
 
 export class ApcDevice {
   readonly bank: OutletBank;

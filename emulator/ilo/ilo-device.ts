@@ -8,13 +8,9 @@ import { parseIloSnapshot } from './ilo-state.js';
  * button press (or a power command) and the state actually changing. No I/O
  * and no clock of its own; RIBCL, SMASH CLP and Redfish all act through here.
  */
-export type IloModel = 'ilo2' | 'ilo3' | 'ilo4' | 'ilo5';
+export { ILO_FAULTS, ILO_MODELS, type IloFault, type IloModel, isIloModel } from './generations.js';
 
-export const ILO_MODELS: readonly IloModel[] = ['ilo2', 'ilo3', 'ilo4', 'ilo5'];
-
-export function isIloModel(model: string): model is IloModel {
-  return (ILO_MODELS as readonly string[]).includes(model);
-}
+import type { IloFault, IloModel } from './generations.js';
 
 /** What each generation reports: RIBCL version, firmware, processor name. [unverified beyond iLO3 1.82] */
 export const ILO_IDENTITY: Record<
@@ -38,10 +34,6 @@ export interface IloSnapshot {
   power: PlugState;
   hostName: string;
 }
-
-/** Named faults: the board never changes the power state (stuck), or hangs up after login. */
-export const ILO_FAULTS = ['stuck-power', 'drop-after-login'] as const;
-export type IloFault = (typeof ILO_FAULTS)[number];
 
 export interface IloDeviceOptions {
   model: IloModel;

@@ -1,0 +1,55 @@
+import { Command } from 'commander';
+import { EMULATE_FLAGS } from './emulate-flags.js';
+import { emulateExitHelp, topHelpAfter } from './exit-codes.js';
+
+/** `fencekit`'s commands for commander: help, usage errors, and every command but a plain emulate start. */
+export async function runProgram(argv: readonly string[]): Promise<void> {
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  const program = new Command('fencekit')
+    .description('Fence cluster nodes through power switches, and emulate the switches for tests')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    // A commander usage error is one line that says where help is, and exits 64 like ours (cli/fencekit.ts).
+    .configureOutput({
+      outputError: (text, write) => write(`fencekit: ${text.replace(/^error: /, '').trim()} (see --help)\n`),
+    })
+    .exitOverride()
+    .addHelpText('after', topHelpAfter);
+
+  const emulate = program
+    .command('emulate')
+    .description('Run an emulated power switch (WTI IPS-800 by default, an APC PDU or an HP iLO)');
+  for (const { flag, help, repeatable } of EMULATE_FLAGS) {
+    const text = typeof help === 'function' ? help() : help;
+    if (repeatable) emulate.option(flag, text, collect);
+    else emulate.option(flag, text);
+  }
+  emulate
+    .action(async (flags) => {
+      const { runEmulate } = await import('./emulate.js');
+      await runEmulate(flags);
+    })
+    .addHelpText('after', emulateExitHelp);
+
+  // `power` reads the driver registry for its options; a command line that is about something
+  // else (`emulate`, `agent`) gets only its name and description.
+  const POWER = 'Switch or read plugs: on, off, reboot, status (plug numbers or names), list';
+  const invoked = argv[2];
+  if (invoked === 'emulate' || invoked === 'agent') {
+    program.command('power').description(POWER);
+  } else {
+    const { definePowerCommand } = await import('./power-command.js');
+    definePowerCommand(program, POWER);
+  }
+
+  program
+    .command('agent')
+    .description("Install fence_fencekit where Pacemaker's fencer finds agents, or remove it")
+    .argument('<what>', 'install | uninstall')
+    .option('--dir <dir>', "Pacemaker's fence agent directory (default: /usr/sbin)")
+    .action(async (what: string, flags) => {
+      const { runAgentCommand } = await import('./fence-agent/install.js');
+      runAgentCommand(what, flags, (line) => process.stdout.write(`${line}\n`));
+    });
+
+  await program.parseAsync([...argv]);
+}
