@@ -14,7 +14,7 @@ import { EventBus } from '../emulator/events.js';
 import { checkServes, checkUnitConfig, kindOfModel, type ModelKind } from '../emulator/models.js';
 import { UnitHost } from '../emulator/unit-host.js';
 import { FencekitError, UsageError } from '../src/errors.js';
-import { type SnmpUserFlags, snmpUserFromFlags } from './emulate-snmp-user.js';
+import type { SnmpUserFlags, snmpUserFromFlags } from './emulate-snmp-user.js';
 import { logEvents } from './emulator-log.js';
 import { commandLineSecretWarnings, readPassword } from './secrets.js';
 
@@ -94,7 +94,7 @@ function readConfigFile(file: string): Partial<EmulatorConfig> {
  * listens: values, the model, settings and faults of the model's own kind
  * (named as the user gave them), something to serve.
  */
-export function buildConfig(flags: EmulateFlags): EmulatePlan {
+export function buildConfig(flags: EmulateFlags, snmpUserOf?: typeof snmpUserFromFlags): EmulatePlan {
   const file = flags.config;
   const fromFile = file ? readConfigFile(file) : {};
   // How the emulator runs: from the config, then these flags; never in the state file.
@@ -133,7 +133,7 @@ export function buildConfig(flags: EmulateFlags): EmulatePlan {
     'command line',
   );
   if (flags.plug) overrides.plugs = flags.plug.map(parsePlugFlag);
-  const snmpUser = snmpUserFromFlags(flags);
+  const snmpUser = snmpUserOf?.(flags);
   if (snmpUser) overrides.snmpUsers = [snmpUser];
 
   const model = flags.model ?? fromFile.model ?? 'ips800';
@@ -187,7 +187,12 @@ async function startUnit(plan: EmulatePlan, bus: EventBus) {
 export async function runEmulate(flags: EmulateFlags): Promise<void> {
   let plan: EmulatePlan;
   try {
-    plan = buildConfig(flags);
+    // The SNMPv3 user flags' code is loaded only when one of them is given (a plain start needs none).
+    const snmpUserFlag = Object.entries(flags).some(
+      ([k, v]) => k.startsWith('snmp') && k !== 'snmp' && v !== undefined,
+    );
+    const snmpUserOf = snmpUserFlag ? (await import('./emulate-snmp-user.js')).snmpUserFromFlags : undefined;
+    plan = buildConfig(flags, snmpUserOf);
   } catch (err) {
     throw startupError(err);
   }

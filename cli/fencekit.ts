@@ -1,8 +1,6 @@
 #!/usr/bin/env node
-import { StateFileError } from '../emulator/state-error.js';
 import { FencekitError } from '../src/errors.js';
 import { parseEmulateArgs } from './emulate-args.js';
-import { EXIT } from './exit-codes.js';
 
 /**
  * `fencekit`: one entry point, each subcommand loaded only when it runs, so
@@ -19,7 +17,12 @@ const run = fastEmulate
   ? import('./emulate.js').then(({ runEmulate }) => runEmulate(fastEmulate))
   : import('./program.js').then(({ runProgram }) => runProgram(process.argv));
 
-run.catch((err: unknown) => {
+run.catch(async (err: unknown) => {
+  // Loaded for a failure only: a start that holds does not pay for them.
+  const [{ EXIT }, { StateFileError }] = await Promise.all([
+    import('./exit-codes.js'),
+    import('../emulator/state-error.js'),
+  ]);
   // A commander error (help, version, a usage mistake) has been printed already; its codes
   // all start with "commander." (commander is not loaded on the fast path, so no instanceof).
   const c = err as { code?: unknown; exitCode?: unknown };
