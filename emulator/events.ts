@@ -6,9 +6,12 @@
 export type PlugState = 'ON' | 'OFF';
 
 export type EmulatorEvent =
-  | { type: 'plug'; plug: number; name: string | null; state: PlugState; by: string }
+  /** `by` is `<protocol> <peer>` (telnet 127.0.0.1:40112, serial /dev/pts/3, snmp …, api, lab); `user` where the session knows it. */
+  | { type: 'plug'; plug: number; name: string | null; state: PlugState; by: string; user?: string }
+  /** A switching command the unit acknowledged but did not carry out (a stuck relay). */
+  | { type: 'switch-ignored'; plug: number; requested: PlugState; by: string; user?: string; reason: string }
   | { type: 'setting'; what: string; plug?: number; by: string }
-  | { type: 'login'; origin: string; mode: 'admin' | 'user' }
+  | { type: 'login'; origin: string; mode: 'admin' | 'user'; user?: string }
   | { type: 'login-failed'; origin: string }
   | { type: 'logout'; origin: string; reason: string }
   | { type: 'refused'; origin: string; reason: string }
@@ -59,6 +62,8 @@ export function describeEvent(e: EmulatorEvent): string {
   switch (e.type) {
     case 'plug':
       return `plug ${e.plug}${e.name ? ` (${e.name})` : ''} ${e.state} by ${e.by}`;
+    case 'switch-ignored':
+      return `plug ${e.plug} ${e.requested} asked by ${e.by} but not carried out (${e.reason})`;
     case 'setting':
       return `${SETTING_LABELS[e.what] ?? e.what}${e.plug ? ` of plug ${e.plug}` : ''} changed by ${e.by}`;
     case 'login':
