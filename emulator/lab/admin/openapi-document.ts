@@ -2,6 +2,7 @@
  * The OpenAPI document of the admin API, as served at /openapi.json.
  * Generated from docs/lab-api.json (the hand-written source): do not edit.
  * After changing that file: FENCEKIT_WRITE_LAB_API=1 npx vitest run test/integration/lab-api-document.test.ts
+ * (then npx biome check --write on this file).
  */
 export const LAB_API_DOCUMENT = {
   openapi: '3.1.0',
