@@ -69,6 +69,8 @@ describe.skipIf(!wti.available || !browserPeer.available)('the live page, in Chr
     admin = await startAdminServer(lab, { listen: '127.0.8.21:0', token: TOKEN, tokenName: 'ci' });
     browser = await launchChromium();
     page = await browser.newPage();
+    // Every wait below ends as soon as the page shows the change; this only bounds a page that never does.
+    page.setDefaultTimeout(20_000);
   });
   afterAll(async () => {
     await browser?.close();
@@ -127,4 +129,29 @@ describe.skipIf(!wti.available || !browserPeer.available)('the live page, in Chr
     await unit.locator('button[data-action="clear-fault"]').click();
     await page.locator('section[data-unit="wti-a"][data-faults=""]').waitFor();
   });
+
+  it('freezes and thaws the load from the page; a frozen load dies when fenced', async () => {
+    const row = page.locator('section[data-unit="wti-a"] tr[data-plug="5"]');
+    await plugRow('ON', 'alive').waitFor();
+    const frozen = pid() as number;
+    await row.locator('button[data-action="freeze"]').click();
+    await plugRow('ON', 'frozen').waitFor();
+    expect(processState(frozen)).toBe('T');
+    await row.locator('button[data-action="thaw"]').click();
+    await plugRow('ON', 'alive').waitFor();
+    expect(processState(frozen)).toBe('S');
+
+    await row.locator('button[data-action="freeze"]').click();
+    await plugRow('ON', 'frozen').waitFor();
+    const r = await fence('-o', 'off');
+    expect(r.stdout).toBe('Success: Powered OFF\n');
+    await plugRow('OFF', 'dead').waitFor();
+    expect(() => process.kill(frozen, 0)).toThrow();
+  });
 });
+
+/** The state letter of /proc/PID/stat: S sleeping, T stopped. */
+function processState(pid: number): string {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { register } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminServer, startAdminServer } from '../../emulator/lab/admin/server.js';
 import type { LabEvent, PlugView, UnitView } from '../../emulator/lab/types.js';
@@ -108,6 +109,18 @@ describe('reading and switching', () => {
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(page.text).toContain('<main id="units">');
+  });
+});
+
+describe('/metrics', () => {
+  it('serves the Prometheus text of this lab, from a registry of its own', async () => {
+    const r = await call(open, 'GET', '/metrics');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(r.text).toContain('# TYPE fencekit_lab_switch_operations_total counter');
+    expect(r.text).toMatch(/^fencekit_lab_fault_active\{unit="wti-a",fault="stuck-relay"\} 0$/m);
+    // Two servers over one lab in this file: had they shared prom-client's global registry, the second would have failed to start.
+    expect(register.getSingleMetric('fencekit_lab_switch_operations_total')).toBeUndefined();
   });
 });
 
