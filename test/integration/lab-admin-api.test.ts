@@ -174,6 +174,19 @@ describe('errors are JSON with the right status, and never take the server down'
     expect(r.headers.get('allow')).toBe('PUT, DELETE');
   });
 
+  it('refuses a chunked body once it grows over the cap', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(new URL('/api/units/wti-a/plugs/5', open.url), { method: 'POST' });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write(`{"action":"${'x'.repeat(20 * 1024)}`);
+    });
+    expect(status).toBe(413);
+  });
+
   it('refuses a body whose declared length is over the cap before reading it', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request(new URL('/api/units/wti-a/plugs/5', open.url), {

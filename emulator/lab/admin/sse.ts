@@ -54,6 +54,8 @@ export class SseHub {
       this.clients.delete(res);
     };
     res.once('close', cleanUp);
+    // The client may have gone while the replay was written: 'close' has then already fired.
+    if (res.destroyed) cleanUp();
   }
 
   /** End every stream (the server is closing). */
