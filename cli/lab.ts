@@ -108,7 +108,13 @@ export async function runLab(file: string, flags: LabFlags): Promise<void> {
   }
 
   if (flags.json) {
-    const ready = { units: lab.units(), admin: server?.url ?? null, stateDir: lab.stateDir, auditFile: lab.auditFile };
+    const ready = {
+      pid: process.pid,
+      units: lab.units(),
+      admin: server?.url ?? null,
+      stateDir: lab.stateDir,
+      auditFile: lab.auditFile,
+    };
     process.stdout.write(`${JSON.stringify(ready)}\n`);
   } else {
     const lines = [
