@@ -200,3 +200,14 @@ describe('fencekit lab', () => {
     }
   });
 });
+
+describe('fencekit lab documents its exit statuses', () => {
+  it('in --help and in docs/lab.md, the table the code has', async () => {
+    const { EMULATE_EXIT_TABLE, exitTableMarkdown } = await import('../../cli/exit-codes.js');
+    expect(fs.readFileSync(path.join(root, 'docs/lab.md'), 'utf8')).toContain(exitTableMarkdown(EMULATE_EXIT_TABLE));
+    const help = await run(process.execPath, [FENCEKIT, 'lab', '--help']);
+    expect(help.code).toBe(0);
+    for (const row of EMULATE_EXIT_TABLE) expect(help.stdout).toContain(`  ${String(row.status).padEnd(4)}`);
+    expect(help.stdout).toContain('--admin-token-file');
+  });
+});
