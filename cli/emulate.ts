@@ -16,6 +16,7 @@ import { UnitHost } from '../emulator/unit-host.js';
 import { FencekitError, UsageError } from '../src/errors.js';
 import type { SnmpUserFlags, snmpUserFromFlags } from './emulate-snmp-user.js';
 import { logEvents } from './emulator-log.js';
+import { watchLauncher } from './launcher-watch.js';
 import { commandLineSecretWarnings, readPassword } from './secrets.js';
 
 /** `fencekit emulate`: flags as commander parsed them. */
@@ -218,10 +219,13 @@ export async function runEmulate(flags: EmulateFlags): Promise<void> {
     const shutdown = () => {
       process.off('SIGINT', shutdown);
       process.off('SIGTERM', shutdown);
+      unwatch();
       resolve();
     };
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
+    // Started by npx, whose SIGTERM stops only the shell in between: stop when the launcher is gone.
+    const unwatch = watchLauncher(shutdown);
   });
   const lines = unit.describe();
   if (config.state) lines.push(`  state:    ${config.state}`);

@@ -99,6 +99,11 @@ export function emulateExitHelp(): string {
   return `\n${exitTableHelp('Exit status', EMULATE_EXIT_TABLE)}`;
 }
 
+/** After `fencekit lab --help`: `fencekit emulate`'s statuses, which the lab keeps (the state file: any unit's, or the state directory). */
+export function labExitHelp(): string {
+  return `\n${exitTableHelp("Exit status (as fencekit emulate; 65: a unit's state file or the state directory)", EMULATE_EXIT_TABLE)}`;
+}
+
 /** After `fencekit --help`: examples, and every command's statuses. */
 export function topHelpAfter(): string {
   return [
@@ -107,6 +112,7 @@ export function topHelpAfter(): string {
     '  fencekit power status 5 --driver wti --host 10.0.0.20 --password-file /etc/fencekit/wti.pw',
     '  fencekit power off db1 --driver apc --host 10.0.0.30 --username apc --password-file /etc/fencekit/apc.pw',
     '  fencekit emulate --model ips800 --listen 127.0.0.1:2323 --password-file pw.txt',
+    '  fencekit lab lab.json      (many units, loads on their plugs, an admin API: docs/lab.md)',
     '  fencekit power --help      (every driver, its flags and an example)',
     '',
     exitTableHelp('Exit status of fencekit power', POWER_EXIT_TABLE),

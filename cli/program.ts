@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { EMULATE_FLAGS } from './emulate-flags.js';
-import { emulateExitHelp, topHelpAfter } from './exit-codes.js';
+import { emulateExitHelp, labExitHelp, topHelpAfter } from './exit-codes.js';
 
 /** `fencekit`'s commands for commander: help, usage errors, and every command but a plain emulate start. */
 export async function runProgram(argv: readonly string[]): Promise<void> {
@@ -30,11 +30,31 @@ export async function runProgram(argv: readonly string[]): Promise<void> {
     })
     .addHelpText('after', emulateExitHelp);
 
+  program
+    .command('lab')
+    .description('Run a lab: many emulated units in one process, loads on their plugs, an audit log and an admin API')
+    .argument('<config>', 'the lab config file (JSON, docs/lab.md)')
+    .option(
+      '--state-dir <dir>',
+      "where the lab keeps its state (default: the config's stateDir, or fencekit-lab beside it)",
+    )
+    .option(
+      '--admin <host:port>',
+      "the admin API's address (default: the config's, or 127.0.0.1:8780; 'none' turns it off)",
+    )
+    .option('--admin-token-file <file>', "the admin API's token (required off loopback)")
+    .option('--json', 'print the units, the admin URL and the state directory as one JSON object once ready')
+    .action(async (config: string, flags) => {
+      const { runLab } = await import('./lab.js');
+      await runLab(config, flags);
+    })
+    .addHelpText('after', labExitHelp);
+
   // `power` reads the driver registry for its options; a command line that is about something
   // else (`emulate`, `agent`) gets only its name and description.
   const POWER = 'Switch or read plugs: on, off, reboot, status (plug numbers or names), list';
   const invoked = argv[2];
-  if (invoked === 'emulate' || invoked === 'agent') {
+  if (invoked === 'emulate' || invoked === 'agent' || invoked === 'lab') {
     program.command('power').description(POWER);
   } else {
     const { definePowerCommand } = await import('./power-command.js');

@@ -59,7 +59,8 @@ export class ExecLoad implements Load {
 
   powerOff(): Promise<void> {
     this.queue = this.queue.then(async () => {
-      if (this.status === 'off') return;
+      // Nothing is powered: no OFF command to run (a second OFF, or the lab stopping after a cut).
+      if (this.status === 'off' || this.status === 'dead') return;
       this.exit = await this.run('off');
       this.setStatus('dead');
     });
