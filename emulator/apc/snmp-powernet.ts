@@ -124,7 +124,7 @@ export function commandOutlets(device: ApcDevice, plugs: readonly number[], comm
     device.cancelLater(plugs);
     return;
   }
-  if (device.faults.has('stuck-relay')) return;
+  // A stuck relay (stuck-relay) is the bank's to find, when each outlet would move.
   if (command.startsWith('delayed-')) {
     const action = SWITCH[command.slice('delayed-'.length) as keyof typeof SWITCH];
     for (const plug of plugs) device.later([plug], action, device.bank.get(plug)?.bootDelayMs ?? 0, by);
