@@ -297,6 +297,7 @@ export class ApcSnmpAgent {
       nonRepeaters: message.pdu.nonRepeaters,
       maxRepetitions: message.pdu.maxRepetitions,
       by: `snmp ${rinfo.address}:${rinfo.port}`,
+      ...(message.version === snmp.Version3 && message.user?.name ? { user: message.user.name } : {}),
     };
     const pdu = message.pdu.getResponsePduForRequest();
     try {
