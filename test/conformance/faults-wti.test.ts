@@ -12,7 +12,8 @@ import { peer, run } from '../helpers/run.js';
  */
 const FENCE_WTI = '/usr/sbin/fence_wti';
 const { available } = peer(FENCE_WTI);
-const QUICK = ['--login-timeout', '2', '--shell-timeout', '2'];
+/** For a run that must fail: it gives up within a couple of seconds. */
+const QUICK = ['--login-timeout', '1', '--shell-timeout', '1'];
 
 describe.skipIf(!available)('fence_wti against a WTI unit with faults switched at run time', () => {
   let wti: RunningWti;
@@ -42,7 +43,7 @@ describe.skipIf(!available)('fence_wti against a WTI unit with faults switched a
     expect(failed.stdout).not.toContain('Status: ON');
 
     faults().delete(fault);
-    const passed = await fence('-n', '1', '-o', 'status', ...QUICK);
+    const passed = await fence('-n', '1', '-o', 'status');
     expect(passed.stdout).toBe('Status: ON\n');
     expect(passed.code).toBe(0);
   });
