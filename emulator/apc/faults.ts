@@ -2,8 +2,8 @@
 // loading the card's model.
 /**
  * Named faults, each taking effect at the next connection, login or command
- * after it is added to or removed from the device's `faults` (docs/apc.md,
- * "Faults", says what each front-end does with it):
+ * after it is added to or removed from the device's `faults` (docs/emulator.md
+ * §13 says what each front-end does with it):
  * - busy: telnet and SSH turn every new session away as when the card is full;
  * - hang: connections are accepted and answered with nothing, SNMP requests too;
  * - hang-after-login, drop-after-login: the card goes silent, or hangs up, right after a login;

@@ -33,7 +33,7 @@ import { SnmpStats } from './snmp-stats.js';
  * applies at once) and the socket factory (net-snmp turns port 0 into 161) are
  * the three places this file reaches into net-snmp 3.x beyond its documented API.
  *
- * The device's faults, read at each message (docs/apc-snmp.md, "Faults"):
+ * The device's faults, read at each message (docs/emulator.md §13):
  * - `hang`: nothing is answered, not even SNMPv3 discovery; requests are not acted on;
  * - `slow`: every datagram leaves SLOW_MS late;
  * - `garbled`: every datagram is sent malformed (its contents scrambled
