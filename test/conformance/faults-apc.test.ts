@@ -39,7 +39,10 @@ describe.skipIf(!available)('fence_apc and fence_apc_snmp against an APC card wi
     apc = await startApc('127.0.9.20', { telnet: 0, ssh: 0, snmp: 0, plugs: [{ number: 1, name: 'node1' }] });
   });
   afterAll(() => apc.stop());
-  beforeEach(() => resetApc(apc));
+  beforeEach(() => {
+    resetApc(apc);
+    apc.emulator.device.snmpUsers = [];
+  });
 
   const failing: [keyof typeof clients, ApcFault][] = [
     ['telnet', 'busy'],
@@ -70,6 +73,34 @@ describe.skipIf(!available)('fence_apc and fence_apc_snmp against an APC card wi
     const passed = await fence('-n', '1', '-o', 'status');
     expect(passed.stdout).toBe('Status: ON\n');
     expect(passed.code).toBe(0);
+  });
+
+  it('snmp v3, refuse-login: the right keys fail as wrong ones; cleared, they pass', async () => {
+    apc.emulator.device.snmpUsers = [
+      {
+        name: 'fencer',
+        authProtocol: 'sha',
+        authKey: 'fence-auth-key',
+        privProtocol: 'aes',
+        privKey: 'fence-priv-key',
+      },
+    ];
+    const v3 = (...args: string[]) =>
+      run(
+        FENCE_APC_SNMP,
+        [
+          ...['-a', '127.0.9.20', '-u', String(apc.ports.snmp), '-d', '3', '-l', 'fencer', '-p', 'fence-auth-key'],
+          ...['-b', 'SHA', '-E', 'authPriv', '-B', 'AES', '-P', 'fence-priv-key', ...args],
+        ],
+        { timeoutMs: 60_000 },
+      );
+    faults().add('refuse-login');
+    const refused = await v3('-n', '1', '-o', 'status', ...QUICK);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).not.toContain('Status: ON');
+    faults().delete('refuse-login');
+    const passed = await v3('-n', '1', '-o', 'status');
+    expect(passed.stdout).toBe('Status: ON\n');
   });
 
   it.each<ApcFault>(['busy', 'hang-after-login', 'drop-after-login', 'stall-mid-screen'])(
