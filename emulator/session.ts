@@ -11,6 +11,12 @@ export interface Terminal {
   setSecret(on: boolean): void;
   /** End the session (logout, too many wrong passwords). */
   close(reason: string): void;
+  /**
+   * The unit stops answering this session for good (the hang-after-login
+   * fault): nothing more is written, the echo included, and nothing typed is
+   * read. The line stays open until the peer leaves or the idle timeout ends it.
+   */
+  mute?(): void;
 }
 
 export interface LineSession {

@@ -89,11 +89,13 @@ export class ApcDevice {
   private readonly delayed = new Map<unknown, readonly number[]>();
 
   constructor(private readonly opts: ApcDeviceOptions) {
-    this.bank = new OutletBank(opts.outlets ?? unitOf(opts.model, opts.firmware).outlets, opts.emit, opts.scheduler, {
-      name: null,
-      bootDelayMs: 5000,
-      powerUpDefault: 'ON',
-    });
+    this.bank = new OutletBank(
+      opts.outlets ?? unitOf(opts.model, opts.firmware).outlets,
+      opts.emit,
+      opts.scheduler,
+      { name: null, bootDelayMs: 5000, powerUpDefault: 'ON' },
+      () => this.faults.has('stuck-relay'),
+    );
   }
 
   get model(): ApcModel {
@@ -104,11 +106,14 @@ export class ApcDevice {
     return this.opts.firmware;
   }
 
-  /** Run `action` on `plugs` after `delayMs`, on the device's scheduler (the menus' Delayed commands). */
-  later(plugs: readonly number[], action: SwitchAction, delayMs: number, by: string): void {
+  /**
+   * Run `action` on `plugs` after `delayMs`, on the device's scheduler (the
+   * menus' Delayed commands); a stuck relay is found when the time comes.
+   */
+  later(plugs: readonly number[], action: SwitchAction, delayMs: number, by: string, user?: string): void {
     const handle = this.opts.scheduler.setTimeout(() => {
       this.delayed.delete(handle);
-      void this.bank.switch(plugs, action, by);
+      void this.bank.switch(plugs, action, by, user);
     }, delayMs);
     this.delayed.set(handle, [...plugs]);
   }

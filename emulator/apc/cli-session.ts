@@ -57,7 +57,8 @@ export class ApcCliSession implements LineSession {
       setSecret: (on) => terminal.setSecret(on),
       verify: (name, password) => device.authenticate(name, password),
       mode: (user) => (user.role === 'admin' ? 'admin' : 'user'),
-      dropAfterLogin: () => device.faults.has('drop-after-login'),
+      userName: (user) => user.name,
+      faults: device.faults,
       loggedIn: (user) => this.loggedIn(user.name, user.role),
     });
   }
@@ -169,8 +170,8 @@ export class ApcCliSession implements LineSession {
   switchOutlets(action: SwitchAction, args: string): void {
     const plugs = this.outlets(args);
     if (!plugs) return this.reply([this.p.codes.parameter]);
-    // stuck-relay: acknowledged, no relay moves.
-    if (!this.device.faults.has('stuck-relay')) void this.device.bank.switch(plugs, action, this.terminal.origin);
+    // A stuck relay (stuck-relay) is the bank's to find: acknowledged as usual.
+    void this.device.bank.switch(plugs, action, this.terminal.origin, this.user);
     this.reply([this.p.codes.success]);
   }
 

@@ -3,7 +3,7 @@ import type { EmulatorEvent } from '../events.js';
 import { LoginDialog } from '../login.js';
 import type { SwitchAction } from '../model/outlet-bank.js';
 import type { ByteSession, Terminal } from '../session.js';
-import type { ApcDevice, ApcRole } from './apc-device.js';
+import type { ApcDevice, ApcRole, ApcUser } from './apc-device.js';
 import { type CardClock, cardDate, cardTime, cardUptime } from './clock.js';
 import type {
   ActionTarget,
@@ -72,8 +72,10 @@ export class ApcMenuSession implements ByteSession {
   readonly kind = 'bytes';
   private state: State = { kind: 'closed' };
   private readonly keys: LineAssembler;
-  private readonly login: LoginDialog<ApcRole>;
+  private readonly login: LoginDialog<ApcUser>;
   private role: ApcRole = 'outlet';
+  /** Who logged in, for the events of what they switch. */
+  private user: string | undefined;
   private tree: MenuTree;
   private stack: Frame[] = [];
 
@@ -104,10 +106,11 @@ export class ApcMenuSession implements ByteSession {
         this.keys.secret = on;
         terminal.setSecret(on);
       },
-      verify: (name, password) => device.authenticate(name, password)?.role,
-      mode: (role) => (role === 'admin' ? 'admin' : 'user'),
-      dropAfterLogin: () => device.faults.has('drop-after-login'),
-      loggedIn: (role) => this.loggedIn(role),
+      verify: (name, password) => device.authenticate(name, password),
+      mode: (user) => (user.role === 'admin' ? 'admin' : 'user'),
+      userName: (user) => user.name,
+      faults: device.faults,
+      loggedIn: (user) => this.loggedIn(user),
     });
   }
 
@@ -124,7 +127,7 @@ export class ApcMenuSession implements ByteSession {
     }
     const name = this.opts.user ?? this.device.users[0]?.name ?? '';
     const user = this.device.users.find((u) => u.name === name);
-    this.login.grant(user?.role ?? 'admin');
+    this.login.grant(user ?? { name, password: '', role: 'admin' });
   }
 
   input(bytes: Uint8Array): void {
@@ -184,9 +187,10 @@ export class ApcMenuSession implements ByteSession {
     }
   }
 
-  private loggedIn(role: ApcRole): void {
-    this.role = role;
-    this.tree = this.p.tree(role);
+  private loggedIn(user: ApcUser): void {
+    this.role = user.role;
+    this.user = user.name;
+    this.tree = this.p.tree(user.role);
     this.state = { kind: 'menu' };
     this.home();
   }
@@ -384,13 +388,12 @@ export class ApcMenuSession implements ByteSession {
       this.device.cancelLater(plugs);
       return;
     }
-    // stuck-relay: the card acknowledges, no relay moves.
-    if (this.device.faults.has('stuck-relay')) return;
+    // A stuck relay (stuck-relay) is the bank's to find: the card acknowledges as usual.
     const what = SWITCH[action] as SwitchAction;
     if (action.startsWith('delayed-')) {
-      this.device.later(plugs, what, t.delay * 1000, by);
+      this.device.later(plugs, what, t.delay * 1000, by, this.user);
       return;
     }
-    void this.device.bank.switch(plugs, what, by);
+    void this.device.bank.switch(plugs, what, by, this.user);
   }
 }

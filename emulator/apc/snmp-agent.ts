@@ -2,6 +2,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import snmp from 'net-snmp';
 import type { EmulatorEvent } from '../events.js';
+import { SLOW_MS } from '../frontends/stream-faults.js';
 import type { ApcDevice, ApcSnmpUser } from './apc-device.js';
 import type { Mib } from './snmp-mib.js';
 import { createApcMib } from './snmp-powernet.js';
@@ -31,6 +32,18 @@ import { SnmpStats } from './snmp-stats.js';
  * (read from the device at each message, so a community changed on the card
  * applies at once) and the socket factory (net-snmp turns port 0 into 161) are
  * the three places this file reaches into net-snmp 3.x beyond its documented API.
+ *
+ * The device's faults, read at each message (docs/emulator.md §13):
+ * - `hang`: nothing is answered, not even SNMPv3 discovery; requests are not acted on;
+ * - `slow`: every datagram leaves SLOW_MS late;
+ * - `garbled`: every datagram is sent malformed (its contents scrambled
+ *   behind the outer header), which a manager cannot decode;
+ * - `refuse-login`: the right community is dropped as an unknown one (and
+ *   counted so), an SNMPv3 user's authentication fails as with a wrong key
+ *   (net-snmp drops the message), a noAuthNoPriv user is dropped;
+ * - `stuck-relay`: SETs are answered as usual and no outlet moves (the bank's);
+ * - `busy`, `hang-after-login`, `drop-after-login`, `stall-mid-screen`: no
+ *   meaning for SNMP, which has no sessions, logins or screens: no effect.
  */
 export interface ApcSnmpOptions {
   host: string;
@@ -89,6 +102,21 @@ const ECHOABLE = new Set<number>([
   snmp.ObjectType.Opaque,
 ]);
 
+/**
+ * A datagram no manager can decode: the outer SEQUENCE's tag and length are
+ * kept (so it still looks like SNMP on the wire), everything inside is
+ * scrambled, starting with the version's INTEGER tag.
+ */
+export function garbleDatagram(buffer: Buffer): Buffer {
+  const out = Buffer.from(buffer);
+  const lengthBytes = (out[1] ?? 0) & 0x80 ? ((out[1] ?? 0) & 0x7f) + 2 : 2;
+  for (let i = lengthBytes; i < out.length; i++) out[i] = (out[i] as number) ^ 0xa5;
+  return out;
+}
+
+/** A key no client holds: what the card's USM compares against while refuse-login is on. */
+const REFUSED_KEY_SUFFIX = '\u0000refused';
+
 function netSnmpUser(u: ApcSnmpUser): snmp.User {
   const level = u.privKey
     ? snmp.SecurityLevel.authPriv
@@ -112,13 +140,17 @@ export class ApcSnmpAgent {
   readonly stats: SnmpStats;
   private readonly bound: { address: string; port: number };
   private closed: Promise<void> | null = null;
+  /** Responses held back by the slow fault, cancelled at close. */
+  private readonly held: Set<NodeJS.Timeout>;
 
   private constructor(
     private readonly opts: ApcSnmpOptions,
     private readonly agent: NetSnmpAgent,
     socket: dgram.Socket,
     stats: SnmpStats,
+    held: Set<NodeJS.Timeout>,
   ) {
+    this.held = held;
     const a = socket.address();
     this.bound = { address: a.address, port: a.port };
     this.stats = stats;
@@ -135,9 +167,17 @@ export class ApcSnmpAgent {
     agent.getBulkRequest = answer;
     agent.setRequest = answer;
     const device = opts.device;
+    const refused = () => device.faults.has('refuse-login');
     Object.defineProperties(agent.getAuthorizer(), {
-      communities: { get: () => [device.communities.read, device.communities.write] },
-      users: { get: () => device.snmpUsers.map(netSnmpUser) },
+      // refuse-login: no community is known, so net-snmp drops the message as for a wrong one.
+      communities: { get: () => (refused() ? [] : [device.communities.read, device.communities.write]) },
+      // refuse-login: the key compared against is one no client holds, so authentication fails.
+      users: {
+        get: () =>
+          device.snmpUsers.map((u) =>
+            netSnmpUser(refused() && u.authKey ? { ...u, authKey: u.authKey + REFUSED_KEY_SUFFIX } : u),
+          ),
+      },
     });
   }
 
@@ -145,6 +185,8 @@ export class ApcSnmpAgent {
     if (opts.v3Users) opts.device.snmpUsers = opts.v3Users.map((u) => ({ ...u }));
     const transport = net.isIPv6(opts.host) ? 'udp6' : 'udp4';
     let socket: dgram.Socket | undefined;
+    const faults = opts.device.faults;
+    const held = new Set<NodeJS.Timeout>();
     // net-snmp binds `port || 161`; the socket we hand it binds where we were asked, port 0 included.
     const dgramModule = {
       createSocket(type: 'udp4' | 'udp6') {
@@ -152,11 +194,19 @@ export class ApcSnmpAgent {
         // Counted before net-snmp decodes: snmpInPkts is every message delivered, readable or not.
         s.prependListener('message', (buffer: Buffer) => stats.received(buffer.length));
         // Every datagram handed to the socket is one snmpOutPkts, whoever built it (responses, v3 reports).
+        // The output faults act here, on every datagram alike.
         const send = s.send.bind(s) as (buffer: Buffer, ...rest: unknown[]) => void;
         Object.assign(s, {
           send: (buffer: Buffer, ...rest: unknown[]) => {
-            stats.sent(buffer.length);
-            send(buffer, ...rest);
+            if (faults.has('hang')) return;
+            const out = faults.has('garbled') ? garbleDatagram(buffer) : buffer;
+            stats.sent(out.length);
+            if (!faults.has('slow')) return send(out, ...rest);
+            const timer = setTimeout(() => {
+              held.delete(timer);
+              send(out, ...rest);
+            }, SLOW_MS);
+            held.add(timer);
           },
         });
         const bind = s.bind.bind(s);
@@ -191,7 +241,7 @@ export class ApcSnmpAgent {
         s.off('error', onError);
         const a = s.address();
         opts.emit({ type: 'listening', frontEnd: 'snmp', address: `${a.address}:${a.port}` });
-        resolve(new ApcSnmpAgent(opts, agent, s, stats));
+        resolve(new ApcSnmpAgent(opts, agent, s, stats, held));
       };
       s.once('error', onError);
       s.once('listening', onListening);
@@ -204,12 +254,15 @@ export class ApcSnmpAgent {
   }
 
   close(): Promise<void> {
+    for (const timer of this.held) clearTimeout(timer);
+    this.held.clear();
     this.closed ??= new Promise((resolve) => this.agent.close(() => resolve()));
     return this.closed;
   }
 
   private access(message: IncomingMessage): 'read' | 'write' | null {
-    const { communities, snmpUsers } = this.opts.device;
+    const { communities, snmpUsers, faults } = this.opts.device;
+    if (faults.has('refuse-login')) return null;
     if (message.version === snmp.Version3) {
       const user = snmpUsers.find((u) => u.name === message.user?.name);
       return user ? (user.access ?? 'write') : null;
@@ -220,6 +273,8 @@ export class ApcSnmpAgent {
   }
 
   private answer(socket: dgram.Socket, message: IncomingMessage, rinfo: dgram.RemoteInfo): void {
+    // A hung card acts on nothing it is sent (and the socket's send drops any answer).
+    if (this.opts.device.faults.has('hang')) return;
     const kind = KINDS[message.pdu.type];
     const access = this.access(message);
     // An unknown community is dropped, as a card does; SNMPv1 has no GETBULK.
@@ -242,6 +297,7 @@ export class ApcSnmpAgent {
       nonRepeaters: message.pdu.nonRepeaters,
       maxRepetitions: message.pdu.maxRepetitions,
       by: `snmp ${rinfo.address}:${rinfo.port}`,
+      ...(message.version === snmp.Version3 && message.user?.name ? { user: message.user.name } : {}),
     };
     const pdu = message.pdu.getResponsePduForRequest();
     try {

@@ -27,7 +27,8 @@ export type SetRefusal = 'wrongLength' | 'wrongValue';
 export interface MibWrite {
   /** null when the value may be set; the tag has been checked already. */
   check(value: unknown, index: number): SetRefusal | null;
-  apply(value: unknown, index: number, by: string): void;
+  /** `user`: the SNMPv3 user who asked, for the events (none for a community). */
+  apply(value: unknown, index: number, by: string, user?: string): void;
 }
 
 export interface MibObject {
@@ -153,10 +154,10 @@ export function text(max: number, apply: (value: string, index: number, by: stri
 /** An INTEGER taking only the listed values. */
 export function choice(
   allowed: (n: number) => boolean,
-  apply: (value: number, index: number, by: string) => void,
+  apply: (value: number, index: number, by: string, user?: string) => void,
 ): MibWrite {
   return {
     check: (value) => (allowed(value as number) ? null : 'wrongValue'),
-    apply: (value, index, by) => apply(value as number, index, by),
+    apply: (value, index, by, user) => apply(value as number, index, by, user),
   };
 }

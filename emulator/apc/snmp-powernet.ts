@@ -119,18 +119,24 @@ const SWITCH = { on: 'on', off: 'off', reboot: 'boot' } as const;
  * cancelled from either side. A stuck relay takes the command and moves
  * nothing, as on the other front-ends.
  */
-export function commandOutlets(device: ApcDevice, plugs: readonly number[], command: OutletCommand, by: string): void {
+export function commandOutlets(
+  device: ApcDevice,
+  plugs: readonly number[],
+  command: OutletCommand,
+  by: string,
+  user?: string,
+): void {
   if (command === 'cancel') {
     device.cancelLater(plugs);
     return;
   }
-  if (device.faults.has('stuck-relay')) return;
+  // A stuck relay (stuck-relay) is the bank's to find, when each outlet would move.
   if (command.startsWith('delayed-')) {
     const action = SWITCH[command.slice('delayed-'.length) as keyof typeof SWITCH];
-    for (const plug of plugs) device.later([plug], action, device.bank.get(plug)?.bootDelayMs ?? 0, by);
+    for (const plug of plugs) device.later([plug], action, device.bank.get(plug)?.bootDelayMs ?? 0, by, user);
     return;
   }
-  void device.bank.switch(plugs, SWITCH[command as keyof typeof SWITCH], by);
+  void device.bank.switch(plugs, SWITCH[command as keyof typeof SWITCH], by, user);
 }
 
 /** The phase's load state from its current, against the thresholds in whole amps (rPDULoadStatusLoadState's values). */
@@ -183,7 +189,7 @@ function outletReaders(device: ApcDevice) {
   const control = (commands: Record<number, OutletCommand>): MibWrite =>
     choice(
       (n) => commands[n] !== undefined,
-      (n, plug, by) => commandOutlets(device, [plug], commands[n] as OutletCommand, by),
+      (n, plug, by, user) => commandOutlets(device, [plug], commands[n] as OutletCommand, by, user),
     );
   return {
     outlets,
@@ -224,7 +230,7 @@ function sPduObjects(device: ApcDevice, unit: ApcUnitIdentity, emit: (e: Emulato
         () => 6, // noCommand
         choice(
           (n) => MASTER_COMMANDS[n] !== undefined,
-          (n, _index, by) => commandOutlets(device, outlets, MASTER_COMMANDS[n] as OutletCommand, by),
+          (n, _index, by, user) => commandOutlets(device, outlets, MASTER_COMMANDS[n] as OutletCommand, by, user),
         ),
       ),
       scalar(
@@ -326,7 +332,7 @@ function rPduObjects(device: ApcDevice, unit: ApcUnitIdentity, emit: (e: Emulato
       () => 1, // noCommandAll
       choice(
         (n) => RPDU_DEVICE_COMMANDS[n] !== undefined,
-        (n, _index, by) => commandOutlets(device, outlets, RPDU_DEVICE_COMMANDS[n] as OutletCommand, by),
+        (n, _index, by, user) => commandOutlets(device, outlets, RPDU_DEVICE_COMMANDS[n] as OutletCommand, by, user),
       ),
     ),
     scalar('rPDUOutletDevNumCntrlOutlets', `${RPDU}.3.1.3`, Asn.Integer, () => outlets.length),

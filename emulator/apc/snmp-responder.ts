@@ -80,6 +80,8 @@ export interface SnmpRequest {
   maxRepetitions?: number;
   /** Who is asking, for the events a SET causes: "snmp ADDRESS:PORT". */
   by: string;
+  /** The SNMPv3 user asking (none for a community, which names no one). */
+  user?: string;
 }
 
 export interface SnmpResponse {
@@ -196,7 +198,7 @@ function set(mib: Mib, req: SnmpRequest): SnmpResponse {
     if (refusal) return fail(req, refusal, i);
     plan.push({ instance: found, value: v });
   }
-  for (const { instance, value: v } of plan) instance.object.write?.apply(v, instance.index, req.by);
+  for (const { instance, value: v } of plan) instance.object.write?.apply(v, instance.index, req.by, req.user);
   return ok([...req.varbinds]);
 }
 

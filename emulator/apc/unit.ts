@@ -40,7 +40,7 @@ export const apcUnit: UnitKind<ApcConfig, ApcDevice, ApcSnapshot, ApcFrontEnds> 
 
   async open({ config, device, emit, idleTimeoutSeconds, track }) {
     // apcmaster opens a second session for on/off while its first is still open.
-    const limit = new SessionLimit(config.maxSessions ?? (config.model === 'apc-masterswitch' ? 2 : 1));
+    const limit = new SessionLimit(config.maxSessions ?? (config.model === 'apc-masterswitch' ? 2 : 1), device.faults);
     const frontEnds: ApcFrontEnds = { limit, telnet: null, ssh: null, snmp: null };
     // The banner's Up Time counts from this card's start.
     const clock: CardClock = { now: () => new Date(), startedAt: new Date() };
@@ -57,6 +57,7 @@ export const apcUnit: UnitKind<ApcConfig, ApcDevice, ApcSnapshot, ApcFrontEnds> 
           emit,
           idleTimeoutSeconds,
           limit,
+          faults: device.faults,
           makeSession: (terminal) =>
             createApcSession(device, terminal, emit, { login: true, clock, telnetClientGreeting }),
         }),
@@ -76,6 +77,7 @@ export const apcUnit: UnitKind<ApcConfig, ApcDevice, ApcSnapshot, ApcFrontEnds> 
           emit,
           idleTimeoutSeconds,
           limit,
+          faults: device.faults,
         }),
       );
       await frontEnds.ssh.listen();

@@ -1,11 +1,14 @@
 import { LineAssembler } from '../../src/line-assembler.js';
 import { type ByteSession, isByteSession, type LineSession, type SessionFactory, type Terminal } from '../session.js';
+import { type FaultSet, type OutputClock, StreamOutput } from './stream-faults.js';
 
 /**
  * What every byte-stream front-end does between its transport and a session:
  * assemble lines and echo what the user types (never a password) for a line
  * session, pass bytes straight to a keystroke session, and keep the idle
- * timer. Telnet, serial and SSH differ only in how bytes travel.
+ * timer. Telnet, serial and SSH differ only in how bytes travel. The faults
+ * that show the same on any byte stream (hang, slow, garbled) are applied
+ * here, through stream-faults.ts, for all three.
  */
 export interface LineChannelOptions {
   origin: string;
@@ -17,22 +20,36 @@ export interface LineChannelOptions {
   /** Seconds without input before the session is dropped; read at each reset. */
   idleTimeoutSeconds: () => number;
   maxLineLength?: number;
+  /** The device's faults in force, read at each connection, line and write (none: no faults). */
+  faults?: FaultSet;
+  /** The clock slow output waits on (tests). */
+  clock?: OutputClock;
 }
+
+const NO_FAULTS: FaultSet = new Set();
 
 export class LineChannel {
   private readonly assembler: LineAssembler;
   private session: LineSession | ByteSession | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
   private ended = false;
+  /** The unit was hung when this connection came: it gets no session (a serial line: until the next wake). */
+  private hungAtOpen = false;
+  /** hang-after-login: this session has stopped answering for good. */
+  private muted = false;
+  private readonly faults: FaultSet;
+  private readonly output: StreamOutput;
 
   constructor(private readonly opts: LineChannelOptions) {
+    this.faults = opts.faults ?? NO_FAULTS;
+    this.output = new StreamOutput(this.faults, (text) => this.opts.write(text), opts.clock);
     this.assembler = new LineAssembler({
       maxLength: opts.maxLineLength ?? 256,
       line: (text, truncated) => {
         const session = this.session;
         if (session && !isByteSession(session)) session.input(text, truncated);
       },
-      echo: (text) => this.opts.write(text),
+      echo: (text) => this.out(text),
     });
   }
 
@@ -45,14 +62,17 @@ export class LineChannel {
     return this.session !== null;
   }
 
-  /** Start a session on this line. */
+  /** Start a session on this line; on a hung unit, none (the line stays silent). */
   open(): void {
     if (this.ended || this.session) return;
+    this.hungAtOpen = this.faults.has('hang');
+    if (this.hungAtOpen) return;
+    this.muted = false;
     const terminal: Terminal = {
       origin: this.opts.origin,
       write: (text) => {
         if (this.session !== session) return;
-        this.opts.write(text);
+        this.out(text);
         this.touch();
       },
       setSecret: (on) => {
@@ -61,7 +81,10 @@ export class LineChannel {
       close: (reason) => {
         if (this.session !== session) return;
         this.closeSession();
-        this.opts.hangUp(reason);
+        this.output.after(() => this.opts.hangUp(reason));
+      },
+      mute: () => {
+        if (this.session === session) this.muted = true;
       },
     };
     const session = this.opts.makeSession(terminal);
@@ -75,6 +98,8 @@ export class LineChannel {
   feed(bytes: Uint8Array): void {
     if (this.ended) return;
     this.touch();
+    // A hung unit reads nothing: what is typed meanwhile is lost, as on the real line.
+    if (this.hungAtOpen || this.muted || this.output.hung) return;
     const session = this.session;
     // A keystroke menu reads the bytes itself; a line menu gets whole lines.
     if (session && isByteSession(session)) session.input(bytes);
@@ -84,6 +109,7 @@ export class LineChannel {
   /** The transport is gone (or is being shut): end the session quietly. */
   end(): void {
     this.ended = true;
+    this.output.clear();
     this.closeSession();
   }
 
@@ -104,10 +130,15 @@ export class LineChannel {
       if (!this.session) return;
       // A long boot sequence is not idleness: wait for it to end.
       if (this.session.busy) return this.touch();
-      this.opts.write('\r\n');
+      this.out('\r\n');
       this.closeSession();
-      this.opts.hangUp('idle timeout');
+      this.output.after(() => this.opts.hangUp('idle timeout'));
     }, seconds * 1000);
     this.idleTimer.unref();
+  }
+
+  /** Output of the session or its echo, through the output faults; nothing once the session is muted. */
+  private out(text: string): void {
+    if (!this.muted) this.output.write(text);
   }
 }

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { EmulatorEvent } from '../events.js';
 import type { SessionFactory } from '../session.js';
 import { LineChannel } from './line-channel.js';
+import type { FaultSet } from './stream-faults.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -12,6 +13,9 @@ const NUL = 0x00;
  * connection to accept, so the line sleeps until someone types; the first
  * keystroke (usually Enter) wakes it and the login starts. After /X or the
  * idle timeout the line sleeps again. Serial terminals get echo, never of a password.
+ * A hung unit does not wake (each keystroke tries again); slow and garbled
+ * output are the line channel's. A serial line has no session limit, so the
+ * busy fault leaves it alone.
  */
 export interface SerialPortLike extends Duplex {
   open(callback?: (err: Error | null) => void): void;
@@ -25,6 +29,8 @@ export interface SerialFrontendOptions {
   makeSession: SessionFactory;
   emit: (e: EmulatorEvent) => void;
   idleTimeoutSeconds: () => number;
+  /** The device's faults in force (hang, slow, garbled and the login's). */
+  faults?: FaultSet;
 }
 
 export class SerialFrontend {
@@ -43,6 +49,7 @@ export class SerialFrontend {
       hangUp: (reason) => this.opts.emit({ type: 'logout', origin: this.origin, reason }),
       makeSession: opts.makeSession,
       idleTimeoutSeconds: opts.idleTimeoutSeconds,
+      faults: opts.faults,
     });
     this.channel.echo = true;
   }

@@ -8,6 +8,7 @@ import type { SessionFactory } from '../session.js';
 import { writeFileAtomic } from '../state-file.js';
 import { LineChannel } from './line-channel.js';
 import type { SessionLimit } from './session-limit.js';
+import { type FaultSet, holdSilently } from './stream-faults.js';
 
 const { Server, utils } = ssh2;
 
@@ -31,6 +32,11 @@ const { Server, utils } = ssh2;
  *   shell ends. 'login' is the session's to emit when it starts, as on telnet:
  *   it knows the account's role. The origin the session is given reads
  *   `ssh 127.0.0.1:40112 apc`; a password never appears in any event.
+ * - Faults (the device's set, read as each applies): `hang` takes the TCP
+ *   connection and sends nothing, not even the SSH version line;
+ *   `refuse-login` rejects every password as wrong; `busy` is the session
+ *   limit's; `slow`, `garbled` and the login's faults act on the shell as on
+ *   telnet (line-channel.ts, emulator/login.ts).
  */
 export interface SshFrontendOptions {
   host: string;
@@ -44,6 +50,8 @@ export interface SshFrontendOptions {
   limit: SessionLimit;
   /** A peer that stops reading while we owe it this many bytes is cut off. */
   maxPendingOutput?: number;
+  /** The device's faults in force (none: no faults). */
+  faults?: FaultSet;
 }
 
 /** Methods offered to a client: password first, keyboard-interactive for clients that prefer it. */
@@ -73,6 +81,10 @@ export class SshFrontend {
       socket.on('error', () => {});
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
+      if (this.opts.faults?.has('hang')) {
+        holdSilently(socket, this.opts.idleTimeoutSeconds());
+        return;
+      }
       socket.setNoDelay(true);
       this.server.injectSocket(socket);
     });
@@ -126,7 +138,8 @@ export class SshFrontend {
     client.on('authentication', (ctx: AuthContext) => {
       const origin = `ssh ${peer} ${ctx.username}`;
       const check = (password: string) => {
-        if (this.opts.authenticate(ctx.username, password)) {
+        // refuse-login: the right password fails as a wrong one does, counted the same.
+        if (!this.opts.faults?.has('refuse-login') && this.opts.authenticate(ctx.username, password)) {
           user = ctx.username;
           ctx.accept();
         } else {
@@ -174,8 +187,9 @@ export class SshFrontend {
 
   private shell(stream: ServerChannel, origin: string, user: string, pty: PseudoTtyInfo | null): void {
     stream.on('error', () => {});
-    if (!this.opts.limit.tryAcquire()) {
-      this.opts.emit({ type: 'refused', origin, reason: 'another session is open' });
+    const refusal = this.opts.limit.acquire();
+    if (refusal !== null) {
+      this.opts.emit({ type: 'refused', origin, reason: refusal });
       stream.stderr.write(`${SSH_BUSY_MESSAGE}\r\n`);
       stream.exit(1);
       stream.end();
@@ -220,6 +234,7 @@ export class SshFrontend {
       },
       makeSession: this.opts.makeSession(user),
       idleTimeoutSeconds: this.opts.idleTimeoutSeconds,
+      faults: this.opts.faults,
     });
     // A pty echoes typed characters unless the client's terminal modes say otherwise.
     channel.echo = pty !== null && pty.modes?.ECHO !== 0;

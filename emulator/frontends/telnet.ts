@@ -4,13 +4,16 @@ import type { EmulatorEvent } from '../events.js';
 import type { SessionFactory } from '../session.js';
 import { LineChannel } from './line-channel.js';
 import { SessionLimit } from './session-limit.js';
+import { type FaultSet, holdSilently } from './stream-faults.js';
 import { TurnWriter } from './turn-writer.js';
 
 /**
  * The telnet front-end: character-mode negotiation, echo, and the unit's
  * single-session lock. While the unit's `limit` is reached, a new connection is
- * accepted and closed at once, as the WTI manual describes a busy unit. What a
- * session writes in one turn of the event loop leaves in one socket write.
+ * accepted and closed at once, as the WTI manual describes a busy unit (the
+ * busy fault gives the same answer). A hung unit accepts and says nothing, not
+ * even its telnet offers (stream-faults.ts). What a session writes in one turn
+ * of the event loop leaves in one socket write.
  */
 export interface TelnetFrontendOptions {
   host: string;
@@ -22,6 +25,8 @@ export interface TelnetFrontendOptions {
   limit?: SessionLimit;
   /** A peer that stops reading while we owe it this many bytes is cut off. */
   maxPendingOutput?: number;
+  /** The device's faults in force (busy, hang, slow, garbled and the login's), read as they apply. */
+  faults?: FaultSet;
 }
 
 export class TelnetFrontend {
@@ -30,7 +35,7 @@ export class TelnetFrontend {
   private readonly limit: SessionLimit;
 
   constructor(private readonly opts: TelnetFrontendOptions) {
-    this.limit = opts.limit ?? new SessionLimit(1);
+    this.limit = opts.limit ?? new SessionLimit(1, opts.faults);
     this.server = net.createServer((socket) => this.accept(socket));
     // A failing accept (EMFILE under a connection flood) must not take the emulator down.
     this.server.on('error', () => {});
@@ -61,12 +66,18 @@ export class TelnetFrontend {
   private accept(socket: net.Socket): void {
     const origin = `telnet ${socket.remoteAddress}:${socket.remotePort}`;
     socket.on('error', () => {});
-    if (!this.limit.tryAcquire()) {
-      this.opts.emit({ type: 'refused', origin, reason: 'another session is open' });
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    if (this.opts.faults?.has('hang')) {
+      holdSilently(socket, this.opts.idleTimeoutSeconds());
+      return;
+    }
+    const refusal = this.limit.acquire();
+    if (refusal !== null) {
+      this.opts.emit({ type: 'refused', origin, reason: refusal });
       socket.destroy();
       return;
     }
-    this.sockets.add(socket);
     socket.setNoDelay(true);
 
     let released = false;
@@ -101,11 +112,11 @@ export class TelnetFrontend {
       },
       makeSession: this.opts.makeSession,
       idleTimeoutSeconds: this.opts.idleTimeoutSeconds,
+      faults: this.opts.faults,
     });
 
     socket.on('data', (chunk) => out.batch(() => telnet.codec.feed(chunk)));
     socket.on('close', () => {
-      this.sockets.delete(socket);
       channel.end();
       release('disconnected');
     });

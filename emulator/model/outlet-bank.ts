@@ -4,7 +4,10 @@ import type { Scheduler } from './scheduler.js';
 /**
  * The outlets of a power switch, with no I/O and no clock of its own: any
  * personality (WTI menu, APC menu, SNMP) switches them through here, and every
- * change is reported as an event.
+ * change is reported as an event. A stuck relay (the device's `stuck` answer)
+ * is decided here too, for every front-end at once: each step of a switching
+ * command that would move an outlet is reported as 'switch-ignored' instead,
+ * at the moment it would have moved it.
  */
 export interface OutletSettings {
   /** null while the device shows "(undefined)". */
@@ -38,6 +41,8 @@ export class OutletBank {
     private readonly emit: (e: EmulatorEvent) => void,
     private readonly scheduler: Scheduler,
     defaults: OutletSettings,
+    /** Whether the relays are stuck now (the stuck-relay fault), asked at each step. */
+    private readonly stuck: () => boolean = () => false,
   ) {
     this.outlets = Array.from({ length: count }, (_, i) => ({
       number: i + 1,
@@ -62,8 +67,9 @@ export class OutletBank {
    * Switch outlets. `off` cuts them all at once; `on` powers them in order with
    * each outlet's sequence delay between them; `boot` cuts them all, waits the
    * boot delay, then powers them in order. Resolves when the last step is done.
+   * `user`: who the session logged in as, where the device has user names.
    */
-  switch(plugs: readonly number[], action: SwitchAction, by: string): Promise<void> {
+  switch(plugs: readonly number[], action: SwitchAction, by: string, user?: string): Promise<void> {
     const op = Symbol(action);
     for (const p of plugs) this.owner.set(p, op);
     const steps: Step[] = [];
@@ -77,7 +83,7 @@ export class OutletBank {
         steps.push({ delayMs, plug: p, state: 'ON' });
       });
     }
-    return this.run(op, steps, by);
+    return this.run(op, steps, by, user);
   }
 
   /** A command on this outlet still has steps to run (SNMP's "command pending"). */
@@ -85,15 +91,15 @@ export class OutletBank {
     return this.owner.has(plug);
   }
 
-  /** Put every outlet to its power-up default (WTI /D). */
-  applyDefaults(by: string): void {
+  /** Put every outlet to its power-up default (WTI /D), through the relays. */
+  applyDefaults(by: string, user?: string): void {
     for (const o of this.outlets) {
       this.owner.delete(o.number);
-      this.set(o, o.powerUpDefault, by);
+      this.move(o, o.powerUpDefault, by, user);
     }
   }
 
-  /** Set one outlet's state at once (the lab API, and restoring saved state). */
+  /** Set one outlet's state at once, past the relays (the lab API's cord, restoring saved state): never stuck. */
   force(plug: number, state: PlugState, by: string): void {
     const o = this.outlets[plug - 1];
     if (!o) throw new RangeError(`no outlet ${plug}`);
@@ -125,13 +131,27 @@ export class OutletBank {
     this.owner.clear();
   }
 
-  private set(o: Outlet, state: PlugState, by: string): void {
+  private set(o: Outlet, state: PlugState, by: string, user?: string): void {
     if (o.state === state) return;
     o.state = state;
-    this.emit({ type: 'plug', plug: o.number, name: o.name, state, by });
+    this.emit({ type: 'plug', plug: o.number, name: o.name, state, by, ...(user ? { user } : {}) });
   }
 
-  private run(op: symbol, steps: Step[], by: string): Promise<void> {
+  /** A relay step: the outlet moves, or, stuck, stays and says so. An outlet already there needs no move. */
+  private move(o: Outlet, state: PlugState, by: string, user: string | undefined): void {
+    if (o.state === state) return;
+    if (!this.stuck()) return this.set(o, state, by, user);
+    this.emit({
+      type: 'switch-ignored',
+      plug: o.number,
+      requested: state,
+      by,
+      ...(user ? { user } : {}),
+      reason: 'fault: stuck-relay',
+    });
+  }
+
+  private run(op: symbol, steps: Step[], by: string, user: string | undefined): Promise<void> {
     return new Promise((resolve) => {
       const next = (i: number): void => {
         const step = steps[i];
@@ -142,7 +162,7 @@ export class OutletBank {
         }
         const apply = () => {
           const o = this.outlets[step.plug - 1];
-          if (o && this.owner.get(step.plug) === op) this.set(o, step.state, by);
+          if (o && this.owner.get(step.plug) === op) this.move(o, step.state, by, user);
           next(i + 1);
         };
         if (step.delayMs <= 0) {

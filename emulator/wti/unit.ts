@@ -38,7 +38,9 @@ export const wtiUnit: UnitKind<WtiConfig, WtiDevice, WtiSnapshot, WtiFrontEnds, 
     const frontEnds: WtiFrontEnds = { telnet: null, serial: null };
     if (config.listen) {
       const { host, port } = parseHostPort(config.listen, 'listen');
-      frontEnds.telnet = track(new TelnetFrontend({ host, port, makeSession, emit, idleTimeoutSeconds }));
+      frontEnds.telnet = track(
+        new TelnetFrontend({ host, port, makeSession, emit, idleTimeoutSeconds, faults: device.faults }),
+      );
       await frontEnds.telnet.listen();
     }
     if (config.serial) {
@@ -47,7 +49,7 @@ export const wtiUnit: UnitKind<WtiConfig, WtiDevice, WtiSnapshot, WtiFrontEnds, 
       const baud = config.baud ?? 9600;
       const port = await (options.openSerial ?? openSerialPort)(config.serial, baud);
       frontEnds.serial = track(
-        new SerialFrontend({ path: config.serial, port, makeSession, emit, idleTimeoutSeconds }),
+        new SerialFrontend({ path: config.serial, port, makeSession, emit, idleTimeoutSeconds, faults: device.faults }),
       );
       await frontEnds.serial.open();
     }

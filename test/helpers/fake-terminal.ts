@@ -17,6 +17,8 @@ export class FakeTerminal implements Terminal {
   readonly secretCalls: boolean[] = [];
   closedWith: string | null = null;
   writesAfterClose = 0;
+  /** The session muted the line (hang-after-login): later writes are dropped, as a front-end drops them. */
+  muted = false;
 
   constructor(
     readonly origin = 'test 127.0.0.1:4000',
@@ -24,6 +26,7 @@ export class FakeTerminal implements Terminal {
   ) {}
 
   write(text: string): void {
+    if (this.muted) return;
     if (this.closedWith !== null) {
       if (!this.opts.countWritesAfterClose) throw new Error(`write after close: ${JSON.stringify(text)}`);
       this.writesAfterClose++;
@@ -39,6 +42,10 @@ export class FakeTerminal implements Terminal {
 
   close(reason: string): void {
     this.closedWith = reason;
+  }
+
+  mute(): void {
+    this.muted = true;
   }
 
   /** What was written since the last call. */

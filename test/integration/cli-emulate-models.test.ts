@@ -71,7 +71,7 @@ describe('fencekit emulate: settings of another model', () => {
     const wti = await emulate('--listen', '127.0.1.20:0', '--fault', 'stuck-power');
     expectRefused(
       wti,
-      "--fault 'stuck-power' is not a fault of --model ips800 (its faults: stall-mid-screen, stuck-relay, drop-after-login)",
+      "--fault 'stuck-power' is not a fault of --model ips800 (its faults: busy, hang, hang-after-login, drop-after-login, refuse-login, slow, garbled, stall-mid-screen, stuck-relay)",
     );
     const ilo = await emulate('--model', 'ilo3', '--tls', '127.0.1.20:0', '--fault', 'stuck-relay');
     expectRefused(

@@ -78,7 +78,7 @@ describe('APC v6.4 CLI: login and banner', () => {
     expect(banner).toContain('Date : 10/04/2017');
     expect(banner).toContain('Up Time   : 0 Days 0 Hours 26 Minutes');
     expect(banner).toMatch(/\r\napc>$/);
-    expect(events).toEqual([{ type: 'login', origin: term.origin, mode: 'admin' }]);
+    expect(events).toEqual([{ type: 'login', origin: term.origin, mode: 'admin', user: 'apc' }]);
   });
 
   it('answers a wrong password with User Name again and hangs up after three', () => {

@@ -66,7 +66,7 @@ describe('APC v2.7 menu: login over telnet', () => {
     expect(banner).toContain('American Power Conversion');
     expect(banner).toContain('User : Outlet User');
     expect(banner.endsWith('\r\n> ')).toBe(true);
-    expect(events).toContainEqual({ type: 'login', origin: term.origin, mode: 'user' });
+    expect(events).toContainEqual({ type: 'login', origin: term.origin, mode: 'user', user: 'apc' });
   });
 
   it('answers a wrong password with User Name again, and hangs up after three', () => {

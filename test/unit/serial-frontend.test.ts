@@ -320,3 +320,45 @@ describe('serial front-end (mock port)', () => {
     expect(again).toBe(`${typed}\n${telnet.plain.slice(from)}`);
   });
 });
+
+describe('faults on the serial line, switched while the unit runs', () => {
+  it('hang: the line does not wake; the first key after the fault is cleared wakes it', async () => {
+    const { emulator, line } = await startSerial({ password: 'secret' });
+    emulator.device.faults.add('hang');
+    await line.type('\r');
+    await line.type('secret\r');
+    expect(line.output).toBe('');
+    emulator.device.faults.delete('hang');
+    await line.type('\r');
+    await line.expect('Password: ', 0);
+    expect(line.output).toBe('\r\nPassword: ');
+  });
+
+  it('garbled: the prompt comes as line noise; cleared, the next screen is readable', async () => {
+    const { emulator, line } = await startSerial({ password: 'secret' });
+    emulator.device.faults.add('garbled');
+    await line.type('\r');
+    await waitFor(() => line.output.length >= '\r\nPassword: '.length, { what: 'the garbled prompt' });
+    expect(line.output.startsWith('\r\n')).toBe(true);
+    expect(line.output).not.toMatch(/[A-Za-z:]/);
+    emulator.device.faults.delete('garbled');
+    const from = line.output.length;
+    await line.type('secret\r');
+    await line.expect(TABLE_END, from);
+  });
+
+  it('refuse-login: the right password is invalid; busy leaves the line alone (no session limit here)', async () => {
+    const { emulator, line } = await startSerial({ password: 'secret' });
+    emulator.device.faults.add('refuse-login');
+    emulator.device.faults.add('busy');
+    await line.type('\r');
+    await line.expect('Password: ', 0);
+    const from = line.output.length;
+    await line.type('secret\r');
+    await line.expect('Invalid password', from);
+    emulator.device.faults.delete('refuse-login');
+    const again = line.output.length;
+    await line.type('secret\r');
+    await line.expect(TABLE_END, again);
+  });
+});

@@ -830,6 +830,14 @@ describe('named faults', () => {
     await settle();
     expect(t.term.take()).toBe(PROCESSING + statusScreen(t.device, null) + PROMPT);
     expect(t.states()).toBe('ON ON ON ON ON ON ON ON');
-    expect(t.events).toEqual([]);
+    expect(t.events).toEqual([
+      {
+        type: 'switch-ignored',
+        plug: 3,
+        requested: 'OFF',
+        by: t.term.origin,
+        reason: 'fault: stuck-relay',
+      },
+    ]);
   });
 });
