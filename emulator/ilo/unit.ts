@@ -30,6 +30,23 @@ export interface IloFrontEnds {
 /** SSH sessions an iLO takes at once [unverified; iLO 4 documents several]. */
 const DEFAULT_SSH_SESSIONS = 4;
 
+/**
+ * The SSH session limit, full whenever the `busy` fault is on: a shell asked
+ * for then gets the front-end's own "unit is full" answer (ssh.ts).
+ */
+class IloSessionLimit extends SessionLimit {
+  constructor(
+    max: number,
+    private readonly faults: IloDevice['faults'],
+  ) {
+    super(max);
+  }
+
+  override tryAcquire(): boolean {
+    return !this.faults.has('busy') && super.tryAcquire();
+  }
+}
+
 /** An HP iLO and the server it manages (plug 1 in events). ssh2 is loaded only when SSH is asked for. */
 export const iloUnit: UnitKind<IloConfig, IloDevice, IloSnapshot, IloFrontEnds> = {
   info: ILO_KIND,
@@ -46,7 +63,7 @@ export const iloUnit: UnitKind<IloConfig, IloDevice, IloSnapshot, IloFrontEnds> 
 
   async open({ config, device, emit, idleTimeoutSeconds, track }) {
     const frontEnds: IloFrontEnds = {
-      limit: new SessionLimit(config.maxSessions ?? DEFAULT_SSH_SESSIONS),
+      limit: new IloSessionLimit(config.maxSessions ?? DEFAULT_SSH_SESSIONS, device.faults),
       tls: null,
       https: null,
       ssh: null,
