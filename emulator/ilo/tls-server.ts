@@ -116,6 +116,11 @@ export class IloTlsFrontend {
     return a ? { address: a.address, port: a.port } : { address: this.opts.host, port: this.opts.port };
   }
 
+  /** Connections open now, answered or not (a hung board holds them). */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
   close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     this.http?.close();
