@@ -2,7 +2,7 @@ import type { EmulatorEvent } from '../events.js';
 import { handOff } from '../login.js';
 import { realScheduler, type Scheduler } from '../model/scheduler.js';
 import type { LineSession, Terminal } from '../session.js';
-import { corrupt, type OutputClock, PacedOutput, realClock } from './faults.js';
+import { corrupt, IloFaultSet, type OutputClock, PacedOutput, realClock } from './faults.js';
 import type { IloDevice } from './ilo-device.js';
 import { type SmashClpPersonality, type SmashStatus, smashClp } from './smash-clp.js';
 
@@ -44,6 +44,8 @@ import { type SmashClpPersonality, type SmashStatus, smashClp } from './smash-cl
  *   taken the connection and the password);
  * - `slow`: every write leaves `SLOW_MS` late, in order, the hang-up after it;
  * - `garbled`: every write is noise, line ends kept, so no prompt matches.
+ * The last three belong to the byte stream rather than to SMASH CLP: a
+ * front-end that applies them itself turns them off here (`streamFaults`).
  * `refuse-login` is the device's (SSH refuses the password) and `busy` the
  * session limit's (unit.ts).
  *
@@ -70,9 +72,17 @@ export interface SmashSessionOptions {
   statePauseMs?: number;
   /** The clock the `slow` fault waits on; the host's by default. */
   clock?: OutputClock;
+  /**
+   * Whether this session applies `hang`, `slow` and `garbled` itself (default
+   * true). False when the front-end applies them to every byte stream it
+   * carries, so that they act once.
+   */
+  streamFaults?: boolean;
 }
 
 type Power = 'on' | 'off' | 'force-off' | 'cycle';
+
+const NO_FAULTS = new IloFaultSet();
 
 export class SmashSession implements LineSession {
   private closed = false;
@@ -88,6 +98,7 @@ export class SmashSession implements LineSession {
   /** The terminal is gone (`end`): nothing more reaches it. */
   private gone = false;
   private readonly output: PacedOutput;
+  private readonly streamFaults: boolean;
 
   constructor(
     private readonly device: IloDevice,
@@ -99,12 +110,13 @@ export class SmashSession implements LineSession {
     this.now = opts.now ?? (() => new Date());
     this.scheduler = opts.scheduler ?? realScheduler;
     this.statePauseMs = opts.statePauseMs ?? 50;
-    this.output = new PacedOutput(device.faults, opts.clock ?? realClock);
+    this.streamFaults = opts.streamFaults ?? true;
+    this.output = new PacedOutput(this.streamFaults ? device.faults : NO_FAULTS, opts.clock ?? realClock);
   }
 
   /** Silent, whichever fault made it so. */
   private get mute(): boolean {
-    return this.hung || this.device.faults.has('hang');
+    return this.hung || (this.streamFaults && this.device.faults.has('hang'));
   }
 
   /** A reply is half written: the idle timer must wait, typed lines queue. */
@@ -333,7 +345,7 @@ export class SmashSession implements LineSession {
   /** Out through the output faults: nothing while mute, noise while garbled, late while slow. */
   private write(text: string): void {
     if (this.closed || this.mute) return;
-    const out = corrupt(this.device.faults, text);
+    const out = this.streamFaults ? corrupt(this.device.faults, text) : text;
     this.output.send(() => {
       if (!this.gone) this.terminal.write(out);
     });

@@ -105,7 +105,8 @@ export const iloUnit: UnitKind<IloConfig, IloDevice, IloSnapshot, IloFrontEnds> 
           port,
           hostKeyFile: hostKeyFileFor(config.state),
           authenticate: (user, password) => device.authenticate(user, password),
-          makeSession: (user) => (terminal) => createSmashSession(device, terminal, emit, { user }),
+          // This SSH front-end applies no faults to the byte stream: the session does (hang, slow, garbled).
+          makeSession: (user) => (terminal) => createSmashSession(device, terminal, emit, { user, streamFaults: true }),
           emit,
           idleTimeoutSeconds,
           limit: frontEnds.limit,

@@ -285,6 +285,16 @@ describe('a SMASH CLP session', () => {
     d.faults.delete('slow');
   });
 
+  it('leaves hang, slow and garbled to a front-end that applies them itself (streamFaults: false)', () => {
+    const { d, scheduler, events, emit } = device();
+    d.faults.add('slow');
+    d.faults.add('garbled');
+    const terminal = new FakeTerminal('ssh 127.0.0.1:40112 admin');
+    createSmashSession(d, terminal, emit, { user: 'admin', scheduler, streamFaults: false }).start();
+    expect(terminal.take()).toContain(PROMPT);
+    expect(events.map((e) => e.type)).toEqual(['login']);
+  });
+
   it('stuck-relay: "power off hard" is acknowledged, the server stays on, the ignored command is reported', () => {
     const { d, events, type } = smash();
     d.faults.add('stuck-relay');
