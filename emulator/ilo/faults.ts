@@ -6,7 +6,7 @@ import { ILO_FAULT_ALIASES, type IloFault } from './generations.js';
  * alike (`slow`, `garbled`). The lab adds and removes names while the unit
  * runs; each front-end reads the set at each connection, request or reply,
  * so a change takes effect on the next one. What each protocol's client sees
- * is in docs/ilo.md ("Faults").
+ * is in docs/ilo.md §6.2.
  */
 
 /** A set of faults that files an older name under the current one (`stuck-power` → `stuck-relay`). */

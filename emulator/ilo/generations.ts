@@ -10,7 +10,7 @@ export function isIloModel(model: string): model is IloModel {
 
 /**
  * The faults an iLO takes, in the lab's vocabulary (what each protocol's
- * client sees: docs/ilo.md, "Faults"). `stuck-power` is the older name of
+ * client sees: docs/ilo.md §6.2). `stuck-power` is the older name of
  * `stuck-relay` and means the same; the fault set files it under the new one.
  */
 export const ILO_FAULTS = [

@@ -28,7 +28,7 @@ export function createIloHttpHandler(
   const redfish = hasRedfish(device.model) ? createRedfishHandler(device, device.model, emit) : null;
 
   return (req, res) => {
-    // A hung board reads the request and never answers it (docs/ilo.md, "Faults").
+    // A hung board reads the request and never answers it (docs/ilo.md §6.2).
     if (device.faults.has('hang')) {
       req.resume();
       return;

@@ -33,7 +33,7 @@ import { parseBasicAuth, RedfishSessions } from './redfish-sessions.js';
  * Unauthenticated: `/redfish`, `/redfish/v1` and the POST that opens a
  * session. Everything else answers 401 without valid credentials.
  *
- * Faults, read at each request (docs/ilo.md, "Faults"): `busy` answers every
+ * Faults, read at each request (docs/ilo.md §6.2): `busy` answers every
  * new login (Basic credentials, a session POST) 503 SessionLimitExceeded,
  * while sessions already open go on; `hang-after-login` takes the login and
  * leaves every authenticated request unanswered; `drop-after-login` hangs up
@@ -83,7 +83,8 @@ export function createRedfishHandler(
   const send = (x: Exchange, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const text = corrupt(device.faults, JSON.stringify(body));
     x.paced.send(() => {
-      if (x.res.destroyed) return;
+      // Late (slow), the connection may be gone, or an error answered meanwhile.
+      if (x.res.destroyed || x.res.headersSent) return;
       x.res.writeHead(status, {
         'Content-Type': 'application/json; charset=utf-8',
         'OData-Version': '4.0',

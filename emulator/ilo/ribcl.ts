@@ -266,6 +266,14 @@ interface Frame {
 /** A *_INFO block (SERVER_INFO, RIB_INFO, USER_INFO…): commands live inside these. */
 const isBlock = (name: string) => /_INFO$/.test(name);
 
+/**
+ * One RIBCL session. The login faults act at LOGIN, read there (docs/ilo.md
+ * §6.2): `busy` answers STATUS.busy and ends the session before the password
+ * is looked at; `refuse-login` is the device's (a wrong password);
+ * `drop-after-login` ends the session with no reply; `hang-after-login`
+ * answers the LOGIN, then nothing, and carries out no command. The output
+ * faults (`slow`, `garbled`, `hang`) are the front-ends'.
+ */
 export class RibclSession {
   private readonly reader = new XmlReader();
   private readonly stack: Frame[] = [];

@@ -35,7 +35,7 @@ import { type SmashClpPersonality, type SmashStatus, smashClp } from './smash-cl
  * A power command answers at once, as the iLO does; the state follows after the
  * device's `transitionSeconds`. No password ever reaches here.
  *
- * Faults (docs/ilo.md, "Faults"), read at the start and at each line and write:
+ * Faults (docs/ilo.md §6.2), read at the start and at each line and write:
  * - `stuck-relay` (`stuck-power`) is the device's: the command is acknowledged,
  *   nothing moves;
  * - `drop-after-login` hangs up right after the 'login' event, before the

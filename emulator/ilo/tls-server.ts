@@ -31,7 +31,7 @@ import { tlsContextOptions } from './tls-versions.js';
  * one speaking plain text) is reported as a 'refused' event and costs nothing
  * else.
  *
- * Faults, read at each connection and each arrival (docs/ilo.md, "Faults"):
+ * Faults, read at each connection and each arrival (docs/ilo.md §6.2):
  * `hang` takes a new connection and answers nothing, not even the TLS
  * handshake, and a RIBCL session already open stops answering; `slow` sends
  * each document `SLOW_MS` late; `garbled` sends it as noise. The login
