@@ -97,7 +97,7 @@ export class IloDevice {
 
   /** Off, then on once off has been reached (a cold boot / reset). */
   cycle(by: string, user?: string): void {
-    // A reset that does nothing is reported as the off it did not do.
+    // A reset that does nothing is reported as the off it did not do (the on would not have moved it).
     if (this.stuck('OFF', by, user, true)) return;
     const waitOff = this.transitionSeconds;
     this.setPower('OFF', by, user);
@@ -113,7 +113,7 @@ export class IloDevice {
   private stuck(to: PlugState, by: string, user: string | undefined, reset = false): boolean {
     if (!this.faults.has('stuck-relay')) return false;
     if (reset || to !== this.target) {
-      const reason = `fault: stuck-relay${reset ? ' (reset)' : ''}`;
+      const reason = 'fault: stuck-relay';
       this.opts.emit({ type: 'switch-ignored', plug: 1, requested: to, by, ...(user ? { user } : {}), reason });
     }
     return true;
