@@ -8,6 +8,23 @@ export function isIloModel(model: string): model is IloModel {
   return (ILO_MODELS as readonly string[]).includes(model);
 }
 
-/** Named faults: the board never changes the power state (stuck), or hangs up after login. */
-export const ILO_FAULTS = ['stuck-power', 'drop-after-login'] as const;
+/**
+ * The faults an iLO takes, in the lab's vocabulary (what each protocol's
+ * client sees: docs/ilo.md §6.2). `stuck-power` is the older name of
+ * `stuck-relay` and means the same; the fault set files it under the new one.
+ */
+export const ILO_FAULTS = [
+  'busy',
+  'hang',
+  'hang-after-login',
+  'drop-after-login',
+  'refuse-login',
+  'slow',
+  'garbled',
+  'stuck-relay',
+  'stuck-power',
+] as const;
 export type IloFault = (typeof ILO_FAULTS)[number];
+
+/** Older names, and the fault each stands for. */
+export const ILO_FAULT_ALIASES: Readonly<Partial<Record<IloFault, IloFault>>> = { 'stuck-power': 'stuck-relay' };

@@ -28,6 +28,11 @@ export function createIloHttpHandler(
   const redfish = hasRedfish(device.model) ? createRedfishHandler(device, device.model, emit) : null;
 
   return (req, res) => {
+    // A hung board reads the request and never answers it (docs/ilo.md §6.2).
+    if (device.faults.has('hang')) {
+      req.resume();
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (services.ribcl && req.method === 'POST' && path === '/ribcl') {
       const origin = `ribcl-http ${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;

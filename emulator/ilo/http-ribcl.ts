@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EmulatorEvent } from '../events.js';
+import { corrupt, PacedOutput } from './faults.js';
 import type { IloDevice } from './ilo-device.js';
 import type { RibclSession } from './ribcl.js';
 
@@ -66,7 +67,10 @@ export const LAST_CHUNK = '0\r\n\r\n';
  * soon as it is complete; the header goes out with the first. When the
  * session is over (its RIBCL closed, or a failed login) the rest of the body
  * is read and ignored; at the end of the body come the last chunk and the
- * close. The `drop-after-login` fault hangs up with no reply at all.
+ * close. The `drop-after-login` fault hangs up with no reply at all;
+ * `hang-after-login` answers the login and then nothing, the reply never
+ * ending; `slow` holds each write `SLOW_MS`, `garbled` turns the documents
+ * (not the HTTP framing) into noise.
  */
 export function answerRibclOverHttp(
   req: IncomingMessage,
@@ -78,14 +82,19 @@ export function answerRibclOverHttp(
 ): void {
   let headerSent = false;
   let over = false;
+  const paced = new PacedOutput(device.faults);
   const write = (docs: string[]) => {
-    if (socket.destroyed || (headerSent && docs.length === 0)) return;
-    const out = docs.map(frameDocument);
+    if (headerSent && docs.length === 0) return;
+    const out = docs.map((doc) => frameDocument(corrupt(device.faults, doc)));
     if (!headerSent) out.unshift(Buffer.from(ROMPAGER_HEADER));
     headerSent = true;
-    socket.write(Buffer.concat(out));
+    const bytes = Buffer.concat(out);
+    paced.send(() => {
+      if (!socket.destroyed) socket.write(bytes);
+    });
   };
   socket.once('close', () => {
+    paced.clear();
     if (session.user !== null)
       emit({ type: 'logout', origin: `${origin} ${session.user}`, reason: 'connection closed' });
   });
@@ -101,9 +110,11 @@ export function answerRibclOverHttp(
     if (reply.documents.length > 0) write(reply.documents);
   });
   req.on('end', () => {
-    if (socket.destroyed) return;
+    if (socket.destroyed || session.isHung) return;
     write([]);
-    socket.end(LAST_CHUNK);
+    paced.send(() => {
+      if (!socket.destroyed) socket.end(LAST_CHUNK);
+    });
   });
   req.on('error', () => socket.destroy());
 }

@@ -10,7 +10,8 @@ import { parseIloSnapshot } from './ilo-state.js';
  */
 export { ILO_FAULTS, ILO_MODELS, type IloFault, type IloModel, isIloModel } from './generations.js';
 
-import type { IloFault, IloModel } from './generations.js';
+import { IloFaultSet } from './faults.js';
+import type { IloModel } from './generations.js';
 
 /** What each generation reports: RIBCL version, firmware, processor name. [unverified beyond iLO3 1.82] */
 export const ILO_IDENTITY: Record<
@@ -47,7 +48,8 @@ export class IloDevice {
   transitionSeconds = 0;
   hostName = 'node1';
   users: IloUser[] = [{ name: 'admin', password: 'admin' }];
-  readonly faults = new Set<IloFault>();
+  /** Switched on and off while the unit runs (the lab, tests); read at each login and command. */
+  readonly faults = new IloFaultSet();
   private pending: { handle: unknown; to: PlugState } | null = null;
 
   constructor(private readonly opts: IloDeviceOptions) {}
@@ -60,7 +62,9 @@ export class IloDevice {
     return ILO_IDENTITY[this.opts.model];
   }
 
+  /** The account's password is right, and the `refuse-login` fault is off (then every password is wrong). */
   authenticate(name: string, password: string): boolean {
+    if (this.faults.has('refuse-login')) return false;
     return this.users.some((u) => u.name === name && u.password === password);
   }
 
@@ -69,9 +73,13 @@ export class IloDevice {
     return this.pending?.to ?? this.power;
   }
 
-  /** Ask for a state; it arrives after `transitionSeconds`. `by` names who asked, for the event. */
-  setPower(to: PlugState, by: string): void {
-    if (this.faults.has('stuck-power')) return;
+  /**
+   * Ask for a state; it arrives after `transitionSeconds`. `by` names who
+   * asked and `user` as whom, for the event. With the `stuck-relay` fault the
+   * command is taken and nothing moves: a 'switch-ignored' event instead.
+   */
+  setPower(to: PlugState, by: string, user?: string): void {
+    if (this.stuck(to, by, user)) return;
     if (this.pending) {
       this.opts.scheduler.clearTimeout(this.pending.handle);
       this.pending = null;
@@ -81,20 +89,34 @@ export class IloDevice {
       this.pending = null;
       if (this.power === to) return;
       this.power = to;
-      this.opts.emit({ type: 'plug', plug: 1, name: this.hostName, state: to, by });
+      this.opts.emit({ type: 'plug', plug: 1, name: this.hostName, state: to, by, ...(user ? { user } : {}) });
     };
     if (this.transitionSeconds <= 0) return apply();
     this.pending = { to, handle: this.opts.scheduler.setTimeout(apply, this.transitionSeconds * 1000) };
   }
 
   /** Off, then on once off has been reached (a cold boot / reset). */
-  cycle(by: string): void {
-    if (this.faults.has('stuck-power')) return;
+  cycle(by: string, user?: string): void {
+    // A reset that does nothing is reported as the off it did not do (the on would not have moved it).
+    if (this.stuck('OFF', by, user, true)) return;
     const waitOff = this.transitionSeconds;
-    this.setPower('OFF', by);
-    const on = () => this.setPower('ON', by);
+    this.setPower('OFF', by, user);
+    const on = () => this.setPower('ON', by, user);
     if (waitOff <= 0) on();
     else this.opts.scheduler.setTimeout(on, waitOff * 1000 + 1);
+  }
+
+  /**
+   * The relay is stuck: report the command that would have moved the server
+   * (not one asking for the state it is already heading for) and say so.
+   */
+  private stuck(to: PlugState, by: string, user: string | undefined, reset = false): boolean {
+    if (!this.faults.has('stuck-relay')) return false;
+    if (reset || to !== this.target) {
+      const reason = 'fault: stuck-relay';
+      this.opts.emit({ type: 'switch-ignored', plug: 1, requested: to, by, ...(user ? { user } : {}), reason });
+    }
+    return true;
   }
 
   snapshot(): IloSnapshot {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EmulatorEvent } from '../events.js';
+import { corrupt, PacedOutput } from './faults.js';
 import type { IloDevice } from './ilo-device.js';
 import {
   type BaseMessage,
@@ -31,6 +32,14 @@ import { parseBasicAuth, RedfishSessions } from './redfish-sessions.js';
  *
  * Unauthenticated: `/redfish`, `/redfish/v1` and the POST that opens a
  * session. Everything else answers 401 without valid credentials.
+ *
+ * Faults, read at each request (docs/ilo.md §6.2): `busy` answers every
+ * new login (Basic credentials, a session POST) 503 SessionLimitExceeded,
+ * while sessions already open go on; `hang-after-login` takes the login and
+ * leaves every authenticated request unanswered; `drop-after-login` hangs up
+ * instead; `slow` answers `SLOW_MS` late, `garbled` sends the body as noise.
+ * `refuse-login` is the device's (every password wrong: 401); `hang` is the
+ * HTTP side's (http-api.ts).
  */
 const MAX_BODY = 64 * 1024;
 
@@ -46,6 +55,8 @@ interface Exchange {
   path: string;
   /** `redfish ADDRESS:PORT`; the user name is added once known. */
   peer: string;
+  /** The answer's way out, late while the board is slow. */
+  paced: PacedOutput;
 }
 
 type Handler = (x: Exchange, caller: Caller) => void | Promise<void>;
@@ -70,14 +81,18 @@ export function createRedfishHandler(
   const basicLogins = new WeakMap<Socket, string>();
 
   const send = (x: Exchange, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    const text = JSON.stringify(body);
-    x.res.writeHead(status, {
-      'Content-Type': 'application/json; charset=utf-8',
-      'OData-Version': '4.0',
-      'Content-Length': String(Buffer.byteLength(text)),
-      ...headers,
+    const text = corrupt(device.faults, JSON.stringify(body));
+    x.paced.send(() => {
+      // Late (slow), the connection may be gone, or an error answered meanwhile.
+      if (x.res.destroyed || x.res.headersSent) return;
+      x.res.writeHead(status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'OData-Version': '4.0',
+        'Content-Length': String(Buffer.byteLength(text)),
+        ...headers,
+      });
+      x.res.end(text);
     });
-    x.res.end(text);
   };
   const message = (x: Exchange, status: number, msg: BaseMessage, args: string[] = [], headers = {}) =>
     send(x, status, messageBody(model, msg, args), headers);
@@ -88,6 +103,20 @@ export function createRedfishHandler(
   const dropped = (x: Exchange) => {
     if (!device.faults.has('drop-after-login')) return false;
     x.req.socket.destroy();
+    return true;
+  };
+  /** The `hang-after-login` fault: logged in, the request is read and never answered. */
+  const hung = (x: Exchange) => {
+    if (!device.faults.has('hang-after-login')) return false;
+    x.req.resume();
+    return true;
+  };
+  /** The `busy` fault: no session for a new login, whoever asks (the password is not looked at). */
+  const busy = (x: Exchange, user: string) => {
+    if (!device.faults.has('busy')) return false;
+    emit({ type: 'refused', origin: `${x.peer} ${user}`, reason: 'fault: busy' });
+    x.req.resume();
+    message(x, 503, 'SessionLimitExceeded');
     return true;
   };
 
@@ -102,16 +131,16 @@ export function createRedfishHandler(
     }
     switch (RESET_TYPES[resetType]) {
       case 'on':
-        device.setPower('ON', caller.origin);
+        device.setPower('ON', caller.origin, caller.user);
         break;
       case 'off':
-        device.setPower('OFF', caller.origin);
+        device.setPower('OFF', caller.origin, caller.user);
         break;
       case 'cycle':
-        device.cycle(caller.origin);
+        device.cycle(caller.origin, caller.user);
         break;
       case 'toggle':
-        device.setPower(device.target === 'ON' ? 'OFF' : 'ON', caller.origin);
+        device.setPower(device.target === 'ON' ? 'OFF' : 'ON', caller.origin, caller.user);
         break;
       default:
         break;
@@ -127,12 +156,13 @@ export function createRedfishHandler(
     if (typeof user !== 'string') return message(x, 400, 'PropertyMissing', ['UserName']);
     if (typeof password !== 'string') return message(x, 400, 'PropertyMissing', ['Password']);
     const origin = `${x.peer} ${user}`;
+    if (busy(x, user)) return;
     if (!device.authenticate(user, password)) {
       emit({ type: 'login-failed', origin });
       return unauthorized(x);
     }
     const session = sessions.open(user, origin);
-    emit({ type: 'login', origin, mode: 'admin' });
+    emit({ type: 'login', origin, mode: 'admin', user });
     if (dropped(x)) return;
     const location = `${SESSIONS}/${session.id}`;
     send(x, 201, sessionResource(model, session), { 'X-Auth-Token': session.token, Location: location });
@@ -170,7 +200,7 @@ export function createRedfishHandler(
     const token = x.req.headers['x-auth-token'];
     if (typeof token === 'string' && token !== '') {
       const s = sessions.byAuthToken(token);
-      if (s) return { user: s.user, origin: s.origin };
+      if (s) return hung(x) ? null : { user: s.user, origin: s.origin };
       unauthorized(x);
       return null;
     }
@@ -180,6 +210,7 @@ export function createRedfishHandler(
       return null;
     }
     const origin = `${x.peer} ${basic.user}`;
+    if (busy(x, basic.user)) return null;
     if (!device.authenticate(basic.user, basic.password)) {
       emit({ type: 'login-failed', origin });
       unauthorized(x);
@@ -194,9 +225,9 @@ export function createRedfishHandler(
         });
       }
       basicLogins.set(socket, basic.user);
-      emit({ type: 'login', origin, mode: 'admin' });
+      emit({ type: 'login', origin, mode: 'admin', user: basic.user });
     }
-    if (dropped(x)) return null;
+    if (dropped(x) || hung(x)) return null;
     return { user: basic.user, origin };
   };
 
@@ -220,7 +251,9 @@ export function createRedfishHandler(
       res,
       path: normalise(req.url ?? '/'),
       peer: `redfish ${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`,
+      paced: new PacedOutput(device.faults),
     };
+    res.once('close', () => x.paced.clear());
     dispatch(x).catch(() => {
       if (!res.headersSent) message(x, 500, 'GeneralError');
       else res.destroy();

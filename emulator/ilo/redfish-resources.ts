@@ -210,6 +210,7 @@ export type BaseMessage =
   | 'PropertyMissing'
   | 'PropertyValueNotInList'
   | 'MalformedJSON'
+  | 'SessionLimitExceeded'
   | 'GeneralError';
 
 /**

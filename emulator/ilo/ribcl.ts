@@ -188,6 +188,8 @@ export const STATUS = {
     message: 'Command without TOGGLE="Yes" attribute is ignored when host power is off.',
   },
   loginFailed: { code: '0x005F', message: 'Login failed.' },
+  /** The `busy` fault: no session to be had. Code and wording are the emulator's own [unverified]. */
+  busy: { code: '0x0002', message: 'No session available: the maximum number of sessions is in use.' },
 } as const;
 
 function escapeAttribute(text: string): string {
@@ -264,12 +266,22 @@ interface Frame {
 /** A *_INFO block (SERVER_INFO, RIB_INFO, USER_INFO…): commands live inside these. */
 const isBlock = (name: string) => /_INFO$/.test(name);
 
+/**
+ * One RIBCL session. The login faults act at LOGIN, read there (docs/ilo.md
+ * §6.2): `busy` answers STATUS.busy and ends the session before the password
+ * is looked at; `refuse-login` is the device's (a wrong password);
+ * `drop-after-login` ends the session with no reply; `hang-after-login`
+ * answers the LOGIN, then nothing, and carries out no command. The output
+ * faults (`slow`, `garbled`, `hang`) are the front-ends'.
+ */
 export class RibclSession {
   private readonly reader = new XmlReader();
   private readonly stack: Frame[] = [];
   private ended = false;
   private loggedInAs: string | null = null;
   private reportedLogin = false;
+  /** The `hang-after-login` fault caught this session: input is read and nothing more is answered. */
+  private hung = false;
 
   constructor(
     private readonly device: IloDevice,
@@ -285,10 +297,16 @@ export class RibclSession {
     return this.ended;
   }
 
+  /** Logged in under the `hang-after-login` fault: nothing more will be answered. */
+  get isHung(): boolean {
+    return this.hung;
+  }
+
   /** One arrival of text. */
   feed(text: string): RibclReply {
     const documents: string[] = [];
     if (this.ended) return { documents, end: true };
+    if (this.hung) return { documents, end: false };
     let bareDeclaration = false;
     for (const token of this.reader.push(text)) {
       if (token.kind === 'declaration') {
@@ -300,6 +318,7 @@ export class RibclSession {
       bareDeclaration = false;
       this.handle(token, documents);
       if (this.ended) return { documents, end: true };
+      if (this.hung) return { documents, end: false };
     }
     if (bareDeclaration && !this.reader.partial) documents.push(this.document());
     return { documents, end: false };
@@ -395,6 +414,13 @@ export class RibclSession {
     const user = attributes.USER_LOGIN ?? '';
     const password = attributes.PASSWORD ?? '';
     const origin = `${this.opts.origin} ${user}`;
+    // Out of sessions, the board says so whoever asks, before it looks at the password.
+    if (this.device.faults.has('busy')) {
+      this.opts.emit({ type: 'refused', origin, reason: 'fault: busy' });
+      documents.push(this.document(STATUS.busy));
+      this.ended = true;
+      return;
+    }
     if (!this.device.authenticate(user, password)) {
       this.opts.emit({ type: 'login-failed', origin });
       documents.push(this.document(STATUS.loginFailed));
@@ -404,7 +430,7 @@ export class RibclSession {
     this.loggedInAs = user;
     if (!this.reportedLogin) {
       this.reportedLogin = true;
-      this.opts.emit({ type: 'login', origin, mode: 'admin' });
+      this.opts.emit({ type: 'login', origin, mode: 'admin', user });
     }
     if (this.device.faults.has('drop-after-login')) {
       this.ended = true;
@@ -412,12 +438,15 @@ export class RibclSession {
     }
     this.stack.push({ kind: 'login', name: 'LOGIN', attributes });
     documents.push(this.document());
+    // The login is answered; nothing after it is.
+    if (this.device.faults.has('hang-after-login')) this.hung = true;
   }
 
   /** Run one command; its document, with its data element if it has one. */
   private command(block: string, name: string, attributes: Record<string, string>): string {
     const d = this.device;
-    const by = `${this.opts.origin} ${this.loggedInAs ?? ''}`;
+    const user = this.loggedInAs ?? undefined;
+    const by = `${this.opts.origin} ${user ?? ''}`;
     const flip = (s: PlugState): PlugState => (s === 'ON' ? 'OFF' : 'ON');
     if (block === 'RIB_INFO' && name === 'GET_FW_VERSION') return this.document(STATUS.ok, fwVersionElement(d));
     if (block !== 'SERVER_INFO') return this.document(STATUS.unsupported);
@@ -432,27 +461,27 @@ export class RibclSession {
             message: `${STATUS.syntax.message}: HOST_POWER must be Yes or No`,
           });
         }
-        d.setPower(want, by);
+        d.setPower(want, by, user);
         return this.document();
       }
       case 'HOLD_PWR_BTN': {
         // With TOGGLE: the button held whatever the state; without: a forced off,
         // which newer firmware refuses while off. fence_ilo powers an iLO2 with
         // firmware ≤ 1.29 on with a bare HOLD_PWR_BTN, so iLO2 toggles.
-        if (/^y(es)?$/i.test(attributes.TOGGLE ?? '')) d.setPower(flip(d.target), by);
-        else if (d.target === 'ON') d.setPower('OFF', by);
-        else if (d.model === 'ilo2') d.setPower('ON', by);
+        if (/^y(es)?$/i.test(attributes.TOGGLE ?? '')) d.setPower(flip(d.target), by, user);
+        else if (d.target === 'ON') d.setPower('OFF', by, user);
+        else if (d.model === 'ilo2') d.setPower('ON', by, user);
         else return this.document(STATUS.hostPowerOff);
         return this.document();
       }
       case 'PRESS_PWR_BTN':
         // A momentary press: starts a server that is off; asks a running one to shut down [unverified].
-        d.setPower(flip(d.target), by);
+        d.setPower(flip(d.target), by, user);
         return this.document();
       case 'COLD_BOOT_SERVER':
       case 'RESET_SERVER':
       case 'WARM_BOOT_SERVER':
-        d.cycle(by);
+        d.cycle(by, user);
         return this.document();
       default:
         return this.document(STATUS.unsupported);

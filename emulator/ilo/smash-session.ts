@@ -2,6 +2,7 @@ import type { EmulatorEvent } from '../events.js';
 import { handOff } from '../login.js';
 import { realScheduler, type Scheduler } from '../model/scheduler.js';
 import type { LineSession, Terminal } from '../session.js';
+import { corrupt, IloFaultSet, type OutputClock, PacedOutput, realClock } from './faults.js';
 import type { IloDevice } from './ilo-device.js';
 import { type SmashClpPersonality, type SmashStatus, smashClp } from './smash-clp.js';
 
@@ -32,9 +33,21 @@ import { type SmashClpPersonality, type SmashStatus, smashClp } from './smash-cl
  * | `exit` | ends the session |
  *
  * A power command answers at once, as the iLO does; the state follows after the
- * device's `transitionSeconds`. Faults: `stuck-power` is the device's (the
- * command is acknowledged, nothing moves); `drop-after-login` hangs up right
- * after the 'login' event, before the banner. No password ever reaches here.
+ * device's `transitionSeconds`. No password ever reaches here.
+ *
+ * Faults (docs/ilo.md §6.2), read at the start and at each line and write:
+ * - `stuck-relay` (`stuck-power`) is the device's: the command is acknowledged,
+ *   nothing moves;
+ * - `drop-after-login` hangs up right after the 'login' event, before the
+ *   banner; `hang-after-login` stays, says nothing and acts on nothing;
+ * - `hang`: nothing more is said or done (the SSH front-end has already
+ *   taken the connection and the password);
+ * - `slow`: every write leaves `SLOW_MS` late, in order, the hang-up after it;
+ * - `garbled`: every write is noise, line ends kept, so no prompt matches.
+ * The last three belong to the byte stream rather than to SMASH CLP: a
+ * front-end that applies them itself turns them off here (`streamFaults`).
+ * `refuse-login` is the device's (SSH refuses the password) and `busy` the
+ * session limit's (unit.ts).
  *
  * **The `enabledstate=` line is written on its own, after a short pause.**
  * fence_ilo_ssh reads the pty 100 bytes at a time and tries `EnabledState=(.*)`
@@ -57,9 +70,19 @@ export interface SmashSessionOptions {
   scheduler?: Scheduler;
   /** That pause, in ms (default 50); 0 writes everything at once. */
   statePauseMs?: number;
+  /** The clock the `slow` fault waits on; the host's by default. */
+  clock?: OutputClock;
+  /**
+   * Whether this session applies `hang`, `slow` and `garbled` itself (default
+   * true). False when the front-end applies them to every byte stream it
+   * carries, so that they act once.
+   */
+  streamFaults?: boolean;
 }
 
 type Power = 'on' | 'off' | 'force-off' | 'cycle';
+
+const NO_FAULTS = new IloFaultSet();
 
 export class SmashSession implements LineSession {
   private closed = false;
@@ -70,6 +93,12 @@ export class SmashSession implements LineSession {
   /** The rest of a reply, waiting for its pause to end. */
   private pending: { handle: unknown } | null = null;
   private readonly queue: { line: string; truncated: boolean }[] = [];
+  /** Logged in under `hang-after-login`: silent from then on. */
+  private hung = false;
+  /** The terminal is gone (`end`): nothing more reaches it. */
+  private gone = false;
+  private readonly output: PacedOutput;
+  private readonly streamFaults: boolean;
 
   constructor(
     private readonly device: IloDevice,
@@ -81,6 +110,13 @@ export class SmashSession implements LineSession {
     this.now = opts.now ?? (() => new Date());
     this.scheduler = opts.scheduler ?? realScheduler;
     this.statePauseMs = opts.statePauseMs ?? 50;
+    this.streamFaults = opts.streamFaults ?? true;
+    this.output = new PacedOutput(this.streamFaults ? device.faults : NO_FAULTS, opts.clock ?? realClock);
+  }
+
+  /** Silent, whichever fault made it so. */
+  private get mute(): boolean {
+    return this.hung || (this.streamFaults && this.device.faults.has('hang'));
   }
 
   /** A reply is half written: the idle timer must wait, typed lines queue. */
@@ -91,11 +127,16 @@ export class SmashSession implements LineSession {
   start(): void {
     const host = {
       terminal: this.terminal,
-      emit: this.emit,
+      // The 'login' names the account SSH authenticated.
+      emit: (e: EmulatorEvent) => this.emit(e.type === 'login' ? { ...e, user: this.opts.user } : e),
       dropAfterLogin: () => this.device.faults.has('drop-after-login'),
       close: (reason: string) => this.close(reason),
     };
     if (!handOff(host, 'admin')) return;
+    if (this.device.faults.has('hang-after-login')) {
+      this.hung = true;
+      return;
+    }
     const id = this.device.identity;
     const server = this.server;
     const lines = this.p.banner({
@@ -112,7 +153,7 @@ export class SmashSession implements LineSession {
   }
 
   input(line: string, truncated = false): void {
-    if (this.closed) return;
+    if (this.closed || this.mute) return;
     if (this.pending) {
       // Bounded, as a device's type-ahead buffer is.
       if (this.queue.length < 64) this.queue.push({ line, truncated });
@@ -123,6 +164,8 @@ export class SmashSession implements LineSession {
 
   end(): void {
     this.closed = true;
+    this.gone = true;
+    this.output.clear();
     this.queue.length = 0;
     if (this.pending) this.scheduler.clearTimeout(this.pending.handle);
     this.pending = null;
@@ -236,15 +279,15 @@ export class SmashSession implements LineSession {
     switch (what) {
       case 'on':
         if (heading === 'ON') return this.reply(this.p.statuses.failed, [t.alreadyOn]);
-        this.device.setPower('ON', by);
+        this.device.setPower('ON', by, this.opts.user);
         return this.reply(this.p.statuses.completed, [t.poweringOn]);
       case 'off':
       case 'force-off':
         if (heading === 'OFF') return this.reply(this.p.statuses.failed, [t.alreadyOff]);
-        this.device.setPower('OFF', by);
+        this.device.setPower('OFF', by, this.opts.user);
         return this.reply(this.p.statuses.completed, [what === 'off' ? t.poweringOff : t.forcingOff]);
       case 'cycle':
-        this.device.cycle(by);
+        this.device.cycle(by, this.opts.user);
         return this.reply(this.p.statuses.completed, [t.resetting]);
     }
   }
@@ -299,13 +342,27 @@ export class SmashSession implements LineSession {
     }
   }
 
+  /** Out through the output faults: nothing while mute, noise while garbled, late while slow. */
   private write(text: string): void {
-    if (!this.closed) this.terminal.write(text);
+    if (this.closed || this.mute) return;
+    const out = this.streamFaults ? corrupt(this.device.faults, text) : text;
+    this.output.send(() => {
+      if (!this.gone) this.terminal.write(out);
+    });
   }
 
+  /** Hang up once what was written has gone out. */
   private close(reason: string): void {
-    this.end();
-    this.terminal.close(reason);
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    if (this.pending) this.scheduler.clearTimeout(this.pending.handle);
+    this.pending = null;
+    this.output.send(() => {
+      if (this.gone) return;
+      this.end();
+      this.terminal.close(reason);
+    });
   }
 }
 

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import tls from 'node:tls';
 import type { EmulatorEvent } from '../events.js';
+import { corrupt, PacedOutput } from './faults.js';
 import type { IloDevice } from './ilo-device.js';
 import { RibclSession } from './ribcl.js';
 import { tlsContextOptions } from './tls-versions.js';
@@ -28,7 +29,13 @@ import { tlsContextOptions } from './tls-versions.js';
  *
  * A failing TLS handshake (a client that does not trust the certificate, or
  * one speaking plain text) is reported as a 'refused' event and costs nothing
- * else. Events name the peer as `ribcl 127.0.0.1:40112` (then the user), never
+ * else.
+ *
+ * Faults, read at each connection and each arrival (docs/ilo.md §6.2):
+ * `hang` takes a new connection and answers nothing, not even the TLS
+ * handshake, and a RIBCL session already open stops answering; `slow` sends
+ * each document `SLOW_MS` late; `garbled` sends it as noise. The login
+ * faults are the RIBCL session's and the device's. Events name the peer as `ribcl 127.0.0.1:40112` (then the user), never
  * a password.
  */
 export interface IloTlsFrontendOptions {
@@ -109,6 +116,11 @@ export class IloTlsFrontend {
     return a ? { address: a.address, port: a.port } : { address: this.opts.host, port: this.opts.port };
   }
 
+  /** Connections open now, answered or not (a hung board holds them). */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
   close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     this.http?.close();
@@ -122,6 +134,7 @@ export class IloTlsFrontend {
     raw.setNoDelay(true);
     this.sockets.add(raw);
     raw.once('close', () => this.sockets.delete(raw));
+    if (this.opts.device.faults.has('hang')) return holdSilently(raw, this.opts.idleTimeoutSeconds());
     const peer = `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? '?'}`;
     const socket = new tls.TLSSocket(raw, { isServer: true, secureContext: this.context });
     let secured = false;
@@ -173,6 +186,8 @@ export class IloTlsFrontend {
   private ribcl(socket: tls.TLSSocket, origin: string, head: Buffer | null): void {
     const session = new RibclSession(this.opts.device, { origin, emit: this.opts.emit });
     const decoder = new StringDecoder('utf8');
+    const faults = this.opts.device.faults;
+    const paced = new PacedOutput(faults);
     const queue: string[] = [];
     let writing = false;
     let ending = false;
@@ -199,23 +214,44 @@ export class IloTlsFrontend {
         pump();
       });
     };
+    let heard = false;
     const onText = (text: string) => {
-      if (ending || text === '') return;
+      // A hung board reads what comes and acts on none of it.
+      if (heard || text === '' || faults.has('hang')) return;
       const reply = session.feed(text);
-      queue.push(...reply.documents);
+      const documents = reply.documents.map((doc) => corrupt(faults, doc));
       if (reply.end) {
-        ending = true;
+        heard = true;
         socket.off('data', onData);
       }
-      pump();
+      // The close waits for the last document, however late it goes out.
+      paced.send(() => {
+        queue.push(...documents);
+        if (reply.end) ending = true;
+        pump();
+      });
     };
     const onData = (chunk: Buffer) => onText(decoder.write(chunk));
 
     socket.on('data', onData);
-    socket.once('close', () => finish('disconnected'));
+    socket.once('close', () => {
+      paced.clear();
+      finish('disconnected');
+    });
     if (head) onText(decoder.write(head));
     socket.resume();
   }
+}
+
+/**
+ * A hung board's answer to a new connection: taken, then nothing. What the
+ * peer sends is read and dropped; the socket is closed after `idleSeconds`
+ * without input (0: never), as the board's idle timeout would, so clients
+ * that never give up do not pile up.
+ */
+function holdSilently(socket: net.Socket, idleSeconds: number): void {
+  if (idleSeconds > 0) socket.setTimeout(idleSeconds * 1000, () => socket.destroy());
+  socket.on('data', () => {});
 }
 
 /** The short reason of a handshake failure: OpenSSL's alert, or the socket error. */

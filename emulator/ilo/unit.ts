@@ -48,7 +48,8 @@ export const iloUnit: UnitKind<IloConfig, IloDevice, IloSnapshot, IloFrontEnds> 
 
   async open({ config, device, emit, idleTimeoutSeconds, track }) {
     const frontEnds: IloFrontEnds = {
-      limit: new SessionLimit(config.maxSessions ?? DEFAULT_SSH_SESSIONS),
+      // Full whenever `busy` is on: a shell asked for then gets the front-end's own "unit is full" answer.
+      limit: new SessionLimit(config.maxSessions ?? DEFAULT_SSH_SESSIONS, device.faults),
       tls: null,
       https: null,
       ssh: null,
@@ -90,7 +91,9 @@ export const iloUnit: UnitKind<IloConfig, IloDevice, IloSnapshot, IloFrontEnds> 
           port,
           hostKeyFile: hostKeyFileFor(config.state),
           authenticate: (user, password) => device.authenticate(user, password),
-          makeSession: (user) => (terminal) => createSmashSession(device, terminal, emit, { user }),
+          // The front-end applies hang, slow and garbled to the byte stream, as for an APC card; the session need not.
+          faults: device.faults,
+          makeSession: (user) => (terminal) => createSmashSession(device, terminal, emit, { user, streamFaults: false }),
           emit,
           idleTimeoutSeconds,
           limit: frontEnds.limit,

@@ -121,6 +121,7 @@ describe.skipIf(!available)('fence_redfish against the emulated iLO Redfish serv
           type: 'login',
           mode: 'admin',
           origin: expect.stringMatching(/^redfish 127\.0\.0\.1:\d+ admin$/),
+          user: 'admin',
         });
       expect(JSON.stringify(board.events)).not.toContain('"pw"');
     });

@@ -271,7 +271,9 @@ describe.each([
       });
     expect(await get()).toBe(200);
     expect(await get()).toBe(200);
-    expect(board.events).toEqual([{ type: 'login', mode: 'admin', origin: expect.stringMatching(ORIGIN) }]);
+    expect(board.events).toEqual([
+      { type: 'login', mode: 'admin', origin: expect.stringMatching(ORIGIN), user: 'admin' },
+    ]);
     agent.destroy();
     await vi.waitFor(() => expect(board.events).toHaveLength(2), { timeout: 10_000 });
     const login = board.events[0] as { origin: string };
@@ -300,7 +302,7 @@ describe.each([
     expect(created.body.UserName).toBe('admin');
     expect(JSON.stringify(created.body)).not.toContain('"pw"');
     const origin = expect.stringMatching(ORIGIN);
-    expect(board.events).toEqual([{ type: 'login', mode: 'admin', origin }]);
+    expect(board.events).toEqual([{ type: 'login', mode: 'admin', origin, user: 'admin' }]);
 
     const auth = { 'X-Auth-Token': token };
     const system = await getJson(board.url('/redfish/v1/Systems/1'), auth);
@@ -669,6 +671,7 @@ describe.each([
       type: 'login',
       mode: 'admin',
       origin: expect.stringMatching(/^ribcl-http 127\.0\.0\.1:\d+ admin$/),
+      user: 'admin',
     });
   });
 

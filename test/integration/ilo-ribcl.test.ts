@@ -221,7 +221,9 @@ describe('RIBCL as fence_ilo speaks it (one line at a time, blank lines between)
     const { docs, end } = exchange(b.session(), [line('<RIBCL VERSION="2.0">'), line(login)]);
     expect(end).toBe(false);
     expect(docs).toEqual([statusDoc('2.23'), statusDoc('2.23')]);
-    expect(b.events).toEqual([{ type: 'login', origin: 'ribcl 127.0.0.1:40000 o"neil', mode: 'admin' }]);
+    expect(b.events).toEqual([
+      { type: 'login', origin: 'ribcl 127.0.0.1:40000 o"neil', mode: 'admin', user: 'o"neil' },
+    ]);
   });
 
   it('hangs up right after the login with the drop-after-login fault', () => {
@@ -295,6 +297,7 @@ describe('RIBCL as riloe sends it (one write: LOCFG, RIBCL 1.2, LOGIN, SERVER_IN
       name: 'node1',
       state: to,
       by: 'ribcl 127.0.0.1:40000 admin',
+      user: 'admin',
     });
   });
 

@@ -66,7 +66,7 @@ function setup(
 describe('SMASH CLP session: login and banner', () => {
   it('reports the login of the account SSH authenticated, with its origin', () => {
     const { events } = setup();
-    expect(events).toEqual([{ type: 'login', origin: 'ssh 127.0.0.1:40112 admin', mode: 'admin' }]);
+    expect(events).toEqual([{ type: 'login', origin: 'ssh 127.0.0.1:40112 admin', mode: 'admin', user: 'admin' }]);
   });
 
   it('greets with the user, the firmware, the server name and power, then the prompt', () => {
