@@ -36,15 +36,21 @@ export default defineConfig({
     sourcemap: true,
     // Error classes set `name` from `new.target.name`; a bundler's renaming must not show in messages.
     keepNames: true,
-    cleanDir: true,
   },
   plugins: [
     {
-      name: 'executable-bins',
-      // The entry files keep their `#!/usr/bin/env node`; make them runnable as files too.
+      name: 'bins-in-place',
       writeBundle(_options, bundle) {
+        // The entry files keep their `#!/usr/bin/env node`; make them runnable as files too.
         for (const file of Object.values(bundle)) {
           if (file.type === 'chunk' && file.isEntry) fs.chmodSync(path.join(OUT, file.fileName), 0o755);
+        }
+        // Chunks of an earlier build go once this one is written, rather than emptying the
+        // directory first (output.cleanDir): a test or `npx fencekit` that starts a bin while
+        // a build runs (npx builds through `prepare`) never finds it missing.
+        const chunks = path.join(OUT, 'chunks');
+        for (const name of fs.readdirSync(chunks)) {
+          if (!(`chunks/${name}` in bundle)) fs.rmSync(path.join(chunks, name), { force: true });
         }
       },
     },
