@@ -12,7 +12,7 @@ import { WtiEmulator } from '../emulator/wti-emulator.js';
  * fence_wti, at most 1.5× a bare Node start.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const AGENT = path.join(root, 'dist/cli/fence_fencekit.js');
+const AGENT = path.join(root, 'dist/bin/fence_fencekit.js');
 const FENCE_WTI = '/usr/sbin/fence_wti';
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const HOST = '127.0.2.90';

@@ -24,8 +24,8 @@ import { emulateStartup, median, wtiImportCost } from './startup.js';
  * even on a busy machine.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FENCEKIT_STONITH = path.join(root, 'dist/cli/fencekit-stonith.js');
-const FENCEKIT = path.join(root, 'dist/cli/fencekit.js');
+const FENCEKIT_STONITH = path.join(root, 'dist/bin/fencekit-stonith.js');
+const FENCEKIT = path.join(root, 'dist/bin/fencekit.js');
 const WTI_ENTRY = path.join(root, 'dist/drivers/wti/index.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const HOST = '127.0.0.200';

@@ -2,11 +2,19 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Compile once before any test, so tests that spawn the CLIs run what the sources say. */
+/**
+ * Build once before any test, as `npm run build` does: tsc for the library,
+ * its types and the bench, then the bundled bins in dist/bin, so tests that
+ * spawn a CLI run what the package ships.
+ */
 export default function setup(): void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const node = (script: string, args: string[], quiet = false) =>
+    execFileSync(process.execPath, [path.join(root, 'node_modules', script), ...args], {
+      cwd: root,
+      // rolldown lists every file it wrote on stdout; its errors go to stderr.
+      stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+    });
+  node('typescript/bin/tsc', ['-p', 'tsconfig.build.json']);
+  node('rolldown/bin/cli.mjs', ['-c', 'rolldown.config.ts'], true);
 }

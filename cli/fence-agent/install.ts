@@ -24,9 +24,21 @@ export function wrapperScript(node: string, agentJs: string): string {
   return `#!/bin/sh\n${MARK}: Pacemaker's fencer runs this.\nexec ${q(node)} ${q(agentJs)} "$@"\n`;
 }
 
+/**
+ * The agent's bin, found from this module: built by tsc it sits one level up
+ * (dist/cli/fence-agent/ → dist/cli/); bundled, this code is in a chunk one
+ * level down (dist/bin/chunks/ → dist/bin/) or, should the bundler place it
+ * in an entry file, beside it. The first that exists is the one to run.
+ */
+function agentBin(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, '..', 'fence_fencekit.js'), path.join(here, 'fence_fencekit.js')];
+  return candidates.find((c) => fs.existsSync(c)) ?? (candidates[0] as string);
+}
+
 export function installAgent(flags: InstallFlags, out: (line: string) => void): void {
   const file = target(flags);
-  const agentJs = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fence_fencekit.js');
+  const agentJs = agentBin();
   if (!fs.existsSync(agentJs)) throw new UsageError(`${agentJs} is missing: build fencekit first (npm run build)`);
   if (fs.existsSync(file) && !fs.readFileSync(file, 'utf8').includes(MARK)) {
     throw new UsageError(`${file} exists and was not written by fencekit: not replacing it`);

@@ -1,7 +1,12 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { ConfigError } from '../config.js';
 import type { ApcSnmpUser } from './apc-device.js';
+
+// node:crypto only for the DES check below, loaded when a card's users are made: the checks
+// here run at every `fencekit emulate` start (config.ts), and a WTI start should not pay for
+// OpenSSL's module (a few ms of a start that must stay near a bare node's).
+const require = createRequire(import.meta.url);
 
 /**
  * An APC card's SNMPv3 (USM) users as the config file and the emulate flags
@@ -154,6 +159,7 @@ export function checkSnmpUsers(raw: unknown, source: string): SnmpUserConfig[] {
 
 /** Node 17+ links OpenSSL 3, which keeps DES in its legacy provider: off unless node runs with it. */
 export function desAvailable(): boolean {
+  const crypto = require('node:crypto') as typeof import('node:crypto');
   try {
     crypto.createCipheriv('des-cbc', Buffer.alloc(8), Buffer.alloc(8));
     return true;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { peer } from '../helpers/run.js';
 
 /**
@@ -79,6 +79,14 @@ const available = clients.every((c) => peer(c).available);
 
 describe.skipIf(!available)('the docs’ runnable examples', () => {
   const all = examples();
+
+  // The first `npx fencekit` of a clone installs the project into npm's npx cache, and that
+  // runs its `prepare` (the whole build: tsc, then the bundle). Done once here, so that no
+  // example's own wait for "listening on" has to cover a build.
+  beforeAll(async () => {
+    const r = await runExample({ file: '(npx warm-up)', line: 0, script: 'npx fencekit --version' });
+    if (r.code !== 0) throw new Error(`npx fencekit --version exited ${r.code}; it printed:\n${r.output}`);
+  }, 120_000);
 
   it('there are runnable examples to run (README and the guides mark some)', () => {
     expect(all.length).toBeGreaterThanOrEqual(4);

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FENCE_FENCEKIT } from '../helpers/cli.js';
 import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
 import { type PtyPair, SOCAT, startPtyPair } from '../helpers/pty-pair.js';
 import { peer, run } from '../helpers/run.js';
-
-const FENCE_FENCEKIT = path.resolve(import.meta.dirname, '../../dist/cli/fence_fencekit.js');
 
 /**
  * fence_fencekit against the IPS-800 emulator, judged by the real fence_wti:

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApcEmulator } from '../../emulator/apc-emulator.js';
 import { EventBus, type Timestamped } from '../../emulator/events.js';
 import { IloEmulator } from '../../emulator/ilo-emulator.js';
+import { FENCEKIT } from '../helpers/cli.js';
 import { plugStates, type RunningWti, startWti } from '../helpers/emulator.js';
 import { type Cluster, pacemakerPeer, startCluster } from '../helpers/pacemaker.js';
 import { type PtyPair, startPtyPair } from '../helpers/pty-pair.js';
@@ -19,8 +20,6 @@ import { run } from '../helpers/run.js';
  * DC takes about 20 s). Addresses 127.0.2.20–29 (Corosync itself: 127.0.0.1).
  */
 const { available } = pacemakerPeer();
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const FENCEKIT = path.join(ROOT, 'dist/cli/fencekit.js');
 const AGENT_DIR = '/usr/sbin';
 
 /** Plug events of a unit, as "plug:STATE" strings, from index `from`. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorProcess, FENCEKIT, startEmulatorProcess } from '../helpers/cli.js';
+import { type EmulatorProcess, FENCE_FENCEKIT, FENCEKIT, startEmulatorProcess } from '../helpers/cli.js';
 import { peer, run } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -15,7 +15,6 @@ import { waitFor } from '../helpers/wait.js';
  */
 const FENCE_APC_SNMP = '/usr/sbin/fence_apc_snmp';
 const SNMPGET = '/usr/bin/snmpget';
-const FENCE_FENCEKIT = path.resolve(import.meta.dirname, '../../dist/cli/fence_fencekit.js');
 const { available } = peer(FENCE_APC_SNMP);
 const snmpgetThere = peer(SNMPGET).available;
 

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait.js';
 
-/** The built CLIs (vitest's global setup compiles them first). */
+/** The bundled bins, as the package ships them (vitest's global setup builds them first). */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const FENCEKIT = path.join(root, 'dist/cli/fencekit.js');
-export const FENCEKIT_STONITH = path.join(root, 'dist/cli/fencekit-stonith.js');
+export const FENCEKIT = path.join(root, 'dist/bin/fencekit.js');
+export const FENCEKIT_STONITH = path.join(root, 'dist/bin/fencekit-stonith.js');
+export const FENCE_FENCEKIT = path.join(root, 'dist/bin/fence_fencekit.js');
 
 /** A `fencekit emulate` process, stopped by pid. */
 export interface EmulatorProcess {

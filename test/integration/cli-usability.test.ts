@@ -18,7 +18,7 @@ import { EventBus } from '../../emulator/events.js';
 import { IloEmulator } from '../../emulator/ilo-emulator.js';
 import type { PlugTable } from '../../emulator/unit-kind.js';
 import { ConnectionError } from '../../src/errors.js';
-import { FENCEKIT } from '../helpers/cli.js';
+import { FENCE_FENCEKIT, FENCEKIT } from '../helpers/cli.js';
 import { type RunningWti, startWti } from '../helpers/emulator.js';
 import { run } from '../helpers/run.js';
 
@@ -30,7 +30,6 @@ import { run } from '../helpers/run.js';
  * Addresses 127.0.5.10 (WTI) and 127.0.5.11 (iLO 4: HTTPS and SSH), port 0.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const FENCE_FENCEKIT = path.join(root, 'dist/cli/fence_fencekit.js');
 const doc = (name: string) => fs.readFileSync(path.join(root, 'docs', name), 'utf8');
 const fencekit = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   run(process.execPath, [FENCEKIT, ...args], { env: { ...process.env, ...env } });

@@ -7,10 +7,7 @@ import { withDriverTable } from '../../cli/driver-table.js';
 import { DRIVERS, findDriver } from '../../cli/drivers.js';
 import type { DriverRegistration, DriverSettings } from '../../src/driver-registration.js';
 import { UsageError } from '../../src/errors.js';
-import { FENCEKIT } from '../helpers/cli.js';
-
-const FENCE_FENCEKIT = path.join(path.dirname(FENCEKIT), 'fence_fencekit.js');
-
+import { FENCE_FENCEKIT, FENCEKIT } from '../helpers/cli.js';
 import { run } from '../helpers/run.js';
 
 /**
