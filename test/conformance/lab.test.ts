@@ -21,7 +21,7 @@ import { waitFor } from '../helpers/wait.js';
 const FENCE_WTI = '/usr/sbin/fence_wti';
 const FENCE_APC_SNMP = '/usr/sbin/fence_apc_snmp';
 const FENCE_REDFISH = '/usr/sbin/fence_redfish';
-const FENCE_FENCEKIT = path.resolve(import.meta.dirname, '../../dist/cli/fence_fencekit.js');
+const FENCE_FENCEKIT = path.resolve(import.meta.dirname, '../../dist/bin/fence_fencekit.js');
 const available = [FENCE_WTI, FENCE_APC_SNMP, FENCE_REDFISH, SOCAT].every((c) => peer(c).available);
 
 const SLEEP = 'exec sleep 100000';
