@@ -6,18 +6,6 @@ import type { ModelKind } from '../models.js';
  * the devices' own; the only difference is the iLO's older `stuck-power`,
  * which the lab calls `stuck-relay` like the switches.
  */
-export const LAB_FAULTS = [
-  'busy',
-  'hang',
-  'hang-after-login',
-  'drop-after-login',
-  'refuse-login',
-  'slow',
-  'garbled',
-  'stall-mid-screen',
-  'stuck-relay',
-] as const;
-
 /** Older device names and the lab's name for them. */
 const ALIASES: Record<string, string> = { 'stuck-power': 'stuck-relay' };
 

@@ -1,4 +1,5 @@
 import type { EmulatorEvent, PlugState } from '../events.js';
+import { FAULTS } from '../faults.js';
 import { OutletBank } from '../model/outlet-bank.js';
 import type { Scheduler } from '../model/scheduler.js';
 import type { StateFields } from '../state-fields.js';
@@ -31,31 +32,13 @@ export interface WtiSnapshot {
 }
 
 /**
- * Named faults a lab or a test can switch on, so a test reads like the failure
- * it exercises; each takes effect at the next connection, login or command
- * after it is added to or removed from `faults`. docs/emulator.md §13 says what
- * a client sees of each, per front-end.
- * - busy: every new telnet session is turned away as when the unit's one session is taken.
- * - hang: a new connection is accepted and answered with nothing; an open session stops answering.
- * - hang-after-login: the password is accepted, then the unit answers nothing.
- * - drop-after-login: the unit hangs up right after a successful login.
- * - refuse-login: the right password is refused as a wrong one.
- * - slow: every answer comes 2 s late.
- * - garbled: the output is line noise: no prompt or screen can be read.
- * - stall-mid-screen: /S prints half its screen, then the unit stops answering.
- * - stuck-relay: switching commands are acknowledged as usual, but no plug changes.
+ * A WTI unit takes every fault of the vocabulary (emulator/faults.ts), each
+ * at the next connection, login or command after it is added to or removed
+ * from `faults`; docs/emulator.md §13 says what a client sees of each, per
+ * front-end (busy, for one, is the refusal the unit gives while its one
+ * session is taken; stall-mid-screen stops /S half-way).
  */
-export const WTI_FAULTS = [
-  'busy',
-  'hang',
-  'hang-after-login',
-  'drop-after-login',
-  'refuse-login',
-  'slow',
-  'garbled',
-  'stall-mid-screen',
-  'stuck-relay',
-] as const;
+export const WTI_FAULTS = FAULTS;
 export type WtiFault = (typeof WTI_FAULTS)[number];
 
 export function isWtiFault(name: string): name is WtiFault {
