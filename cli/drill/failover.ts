@@ -104,12 +104,16 @@ export function addLabEvents(
   sessions = true,
 ): number | undefined {
   let plugOff: number | undefined;
+  // The session that switched a plug is the fencing request; the others are the
+  // fencer's monitors and retries (refused while the unit's one session is taken).
+  const switchers = new Set(events.flatMap((e) => (e.type === 'plug' && e.actor.peer ? [e.actor.peer] : [])));
   for (const e of events) {
     const at = Date.parse(e.time);
     if (e.type === 'session' && sessions && e.unit === UNIT && e.what !== 'logout') {
       const from = e.actor.peer?.split(':')[0] ?? '?';
       if (fencerAddress === null || from === fencerAddress) {
-        const what = e.what === 'login' ? 'fence-requested' : `fence-${e.what}`;
+        const fencing = e.what === 'login' && e.actor.peer !== undefined && switchers.has(e.actor.peer);
+        const what = fencing ? 'fence-requested' : e.what === 'login' ? 'session' : `session-${e.what}`;
         timeline.add(what, at, undefined, `${e.actor.protocol} session from ${e.actor.peer ?? '?'} on unit ${UNIT}`);
       }
     } else if (e.type === 'plug' && e.plug === plug) {

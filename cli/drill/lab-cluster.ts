@@ -94,6 +94,10 @@ export async function startDrillCluster(opts: DrillClusterOptions): Promise<Dril
           listen: `${fence.host}:${fence.port}`,
           passwordFile: path.join(conf, 'wti.pw'),
           bootDelay: 0.2,
+          // The unit serves one session at a time: a frozen node caught in the middle of a
+          // fence device's monitor would hold it for ever. A real unit's disconnect timeout
+          // ends such a session; 5 s keeps the drill short.
+          idleTimeout: 5,
           plugs: nodes.map((n) => ({ number: n.plug, name: n.name })),
           loads: Object.fromEntries(
             nodes.map((n) => [

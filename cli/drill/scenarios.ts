@@ -107,7 +107,7 @@ export const splitBrain: Scenario = {
     }
     const events = cluster.events.slice(from);
     const fenced = new Set(events.flatMap((e) => (e.type === 'plug' && e.to === 'OFF' ? [e.plug] : [])));
-    cluster.nodes.forEach((n, i) => addLabEvents(events, timeline, n.plug, n.name, null, i === 0));
+    for (const [i, n] of cluster.nodes.entries()) addLabEvents(events, timeline, n.plug, n.name, null, i === 0);
     if (fenced.size !== 1) reasons.push(`${fenced.size} nodes were fenced (exactly one should be)`);
     await cluster.isolate(false);
     timeline.add('note', Date.now(), undefined, 'link restored');
