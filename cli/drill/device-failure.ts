@@ -5,10 +5,16 @@ import { overlaps } from './writes.js';
 
 /**
  * The fencing device fails: the unit hangs (accepts connections, answers
- * nothing). pa's Corosync is killed; pb must try to fence pa, fail, and not
+ * nothing), or, on a unit that does not know that fault, the closest it has. pa's Corosync is killed; pb must try to fence pa, fail, and not
  * start the resource while pa's fate is unknown. Then the fault is cleared:
  * pb's next attempt fences pa and only then does pb start the resource.
  */
+/** The unit's failure, by preference: it hangs; failing that, it drops the session after login, or its relay sticks. */
+const FAULTS = ['hang', 'hang-after-login', 'drop-after-login', 'stuck-relay'];
+
+const FAILED = (victim: string) =>
+  new RegExp(`Operation '(reboot|off)' targeting ${victim} by \\S+ for \\S+: (Error|Timed Out)`);
+
 export const deviceFailure: Scenario = {
   name: 'device-failure',
   summary: 'the PDU hangs while a node fails: fencing fails and the resource waits; cleared, fencing completes first',
@@ -20,18 +26,22 @@ export const deviceFailure: Scenario = {
     const victim = 'pa';
     const survivor = 'pb';
     await resourceOn(cluster, victim, timeline);
+    const known = cluster.lab.unit(UNIT).knownFaults;
+    const fault = FAULTS.find((f) => known.includes(f));
+    if (!fault)
+      throw new Error(`unit ${UNIT} takes none of the faults ${FAULTS.join(', ')} (it has ${known.join(', ')})`);
     const from = cluster.events.length;
-    cluster.lab.setFault(UNIT, 'hang', true, DRILL_ACTOR);
+    cluster.lab.setFault(UNIT, fault, true, DRILL_ACTOR);
     const t = Date.now();
     timeline.add('failure', t, victim, await killCorosync(cluster, victim));
-    ctx.say('device-failure: the unit hangs; waiting for a failed fencing attempt');
+    ctx.say(`device-failure: the unit has the fault ${fault}; waiting for a failed fencing attempt`);
     let failedAt: number | undefined;
     try {
       await waitFor(
         `${survivor} to report a failed fencing of ${victim}`,
         async () => {
-          const r = await cluster.inNode(survivor, '/usr/sbin/stonith_admin', ['--history', victim]);
-          if (/failed/i.test(r.stdout)) {
+          // pacemaker-fenced's own word, in the survivor's log: "Operation 'reboot' targeting pa … Error occurred".
+          if (FAILED(victim).test(cluster.pacemakerLog(survivor))) {
             failedAt = Date.now();
             return true;
           }
@@ -39,14 +49,14 @@ export const deviceFailure: Scenario = {
         },
         120_000,
       );
-      timeline.add('fence-failed', failedAt, survivor, 'stonith_admin --history reports the fencing failed');
+      timeline.add('fence-failed', failedAt, survivor, 'pacemaker-fenced: the fencing operation ended in an error');
     } catch (err) {
       reasons.push((err as Error).message);
     }
     const during = await cluster.status(survivor);
     if (during?.resourceOn.includes(survivor)) reasons.push(`${survivor} started the resource while fencing failed`);
     const cleared = Date.now();
-    cluster.lab.setFault(UNIT, 'hang', false, DRILL_ACTOR);
+    cluster.lab.setFault(UNIT, fault, false, DRILL_ACTOR);
     ctx.say('device-failure: fault cleared; waiting for fencing to complete and the resource to move');
     try {
       await waitFor(
