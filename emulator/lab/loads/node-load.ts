@@ -233,11 +233,13 @@ export class NodeLoad implements Load {
       if (child.exitCode !== null || child.signalCode !== null) resolve();
       else child.once('exit', () => resolve());
     });
-    // The namespace's init first: the kernel then kills every process of the node
-    // and unshare returns only once all of them are gone. unshare itself as well
-    // (--kill-child), in case init was not known yet.
+    // The namespace's init: the kernel then kills every process of the node, and
+    // unshare (its parent) returns only once it has reaped it, which is once all of
+    // them are gone. unshare itself only when init is not known yet (--kill-child
+    // takes its child along): killed first, it could not reap init, and init would
+    // linger as a zombie of whoever adopted it.
     if (this.init !== null) signal(this.init, 'SIGKILL');
-    signal(child.pid, 'SIGKILL');
+    else signal(child.pid, 'SIGKILL');
     await exited;
     this.init = null;
     this.note('power cut: the PID namespace was killed');
