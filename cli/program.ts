@@ -61,7 +61,7 @@ export async function runProgram(argv: readonly string[]): Promise<void> {
     .option('--keep', "keep the drill's directory (logs, state, shared disk) afterwards")
     .addHelpText(
       'after',
-      '\nExit status: 0 pass, 1 fail, 64 usage, 69 this kernel refuses namespaces, 70 the cluster did not come up, 77 not root or a package missing.',
+      '\nExit status: 0 pass, 1 fail, 64 usage, 69 this kernel refuses namespaces, 70 the cluster did not come up, 77 not root or a package missing.\n',
     )
     .action(async (scenario: string, flags) => {
       const { runDrill } = await import('./drill/run.js');
