@@ -21,6 +21,7 @@ export interface Failover {
 /** Where the resource should run before the failure: moved there if it is not. */
 export async function resourceOn(cluster: DrillCluster, node: string, timeline: Timeline): Promise<void> {
   await waitFor('both nodes online', async () => (await cluster.status(node))?.online.length === 2, 180_000);
+  await settle(cluster, node);
   const now = await cluster.status(node);
   if (now?.resourceOn[0] !== node) {
     timeline.add('note', Date.now(), node, `moving the resource to ${node} first`);
@@ -28,8 +29,20 @@ export async function resourceOn(cluster: DrillCluster, node: string, timeline: 
     await waitFor(`the resource on ${node}`, async () => (await cluster.status(node))?.resourceOn[0] === node, 60_000);
     await cluster.inNode(node, '/usr/sbin/crm_resource', ['--resource', 'disk', '--clear']);
   }
+  await settle(cluster, node);
   // A few writes of the victim's own before it fails.
   await waitFor(`${node} writing`, async () => lastRun(cluster.writes(), node)?.writes !== undefined, 10_000);
+}
+
+/**
+ * Until the cluster has nothing left to do (crm_resource --wait). A node that
+ * has just rejoined may not have the whole status yet: a failure injected then
+ * found a Pacemaker 2.1.5 that started the resource on the new node without
+ * fencing the lost one. The drills test a settled cluster.
+ */
+async function settle(cluster: DrillCluster, node: string): Promise<void> {
+  const r = await cluster.inNode(node, '/usr/sbin/crm_resource', ['--wait', '--timeout', '60s'], 70_000);
+  if (r.code !== 0) throw new Error(`the cluster did not settle within 60 s: ${r.stderr.trim()}`);
 }
 
 export interface FailoverOutcome {
@@ -68,6 +81,12 @@ export async function watchFailover(
     reasons.push((err as Error).message);
   }
 
+  // A few writes of the survivor's before the disk is read: a victim still writing then shows as an overlap.
+  await waitFor(
+    `${f.survivor} writing`,
+    async () => (cluster.writes().find((r) => r.node === f.survivor && r.startMs >= t)?.writes ?? 0) >= 3,
+    5_000,
+  ).catch(() => {});
   const events = cluster.events.slice(fromEvent);
   const plugOff = addLabEvents(events, timeline, victim.plug, f.victim, survivor.address);
   const runs = cluster.writes();

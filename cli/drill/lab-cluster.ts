@@ -30,6 +30,8 @@ export interface DrillClusterOptions {
   keep?: boolean;
   /** Milliseconds to wait for the cluster to come up. */
   upTimeoutMs?: number;
+  /** Gives up the start (and stops what started) when aborted. */
+  signal?: AbortSignal;
 }
 
 export interface DrillCluster {
@@ -133,10 +135,14 @@ export async function startDrillCluster(opts: DrillClusterOptions): Promise<Dril
     if (pid === undefined) return { code: null, stdout: '', stderr: `${name} is not running` };
     return exec('/usr/bin/nsenter', ['-t', String(pid), '-n', '-m', '-u', '-p', '--', file, ...args], timeoutMs);
   };
-  const cleanup = async () => {
-    unsubscribe();
-    await lab?.stop();
-    if (!opts.keep) fs.rmSync(dir, { recursive: true, force: true });
+  let stopping: Promise<void> | null = null;
+  const cleanup = () => {
+    stopping ??= (async () => {
+      unsubscribe();
+      await lab?.stop();
+      if (!opts.keep) fs.rmSync(dir, { recursive: true, force: true });
+    })();
+    return stopping;
   };
 
   const cluster: DrillCluster = {
@@ -200,6 +206,7 @@ export async function startDrillCluster(opts: DrillClusterOptions): Promise<Dril
         return s !== null && s.online.length === 2 && s.resourceOn.length === 1 && s.dc !== null;
       },
       opts.upTimeoutMs ?? 120_000,
+      opts.signal,
     );
   } catch (err) {
     await cleanup();
@@ -220,9 +227,15 @@ export function parseCrmMon(xml: string): ClusterStatus {
   return { online, resourceOn, dc };
 }
 
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
+    if (signal?.aborted) throw new Error(`interrupted while waiting for ${what}`);
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -86,18 +86,20 @@ export async function runDrill(
     if (!flags.json) err(`${line}\n`);
   };
   let cluster: DrillCluster | null = null;
-  const interrupted = new Promise<number>((resolve) => {
-    const stopOn = (signal: NodeJS.Signals) => {
-      process.once(signal, () => {
-        err(`fencekit drill: ${signal}: stopping the lab\n`);
-        resolve(signal === 'SIGINT' ? 130 : 143);
-      });
-    };
-    stopOn('SIGINT');
-    stopOn('SIGTERM');
-  });
-  const work = async (): Promise<number> => {
-    const started = Date.now();
+  let interrupted: NodeJS.Signals | null = null;
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = signal;
+    abort.abort();
+    err(`fencekit drill: ${signal}: stopping the lab\n`);
+    // Stopping the lab kills the nodes: the scenario's waits then fail at once.
+    void (cluster as DrillCluster | null)?.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const started = Date.now();
+  try {
     if (!scenario.ownStack) {
       say(`drill ${scenario.name}: starting the lab and a two-node cluster on ${subnet}.0/24`);
       try {
@@ -105,11 +107,14 @@ export async function runDrill(
           subnet,
           agent: fence === 'fencekit' ? 'fence_fencekit' : 'fence_wti',
           keep: options.keep,
+          signal: abort.signal,
         });
       } catch (e) {
+        if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
         err(`fencekit drill: the cluster did not come up: ${(e as Error).message}\n`);
         return DRILL_EXIT.setup;
       }
+      if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
       say(`drill ${scenario.name}: cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (${cluster.dir})`);
     }
     let result: DrillResult;
@@ -118,13 +123,13 @@ export async function runDrill(
     } catch (e) {
       result = { scenario: scenario.name, verdict: 'fail', reasons: [(e as Error).message], timeline: [] };
     }
+    if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
     out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatResult(result));
     say(`drill ${scenario.name}: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
     return result.verdict === 'pass' ? DRILL_EXIT.pass : DRILL_EXIT.fail;
-  };
-  try {
-    return await Promise.race([work(), interrupted]);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await (cluster as DrillCluster | null)?.stop();
   }
 }
