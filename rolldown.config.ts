@@ -31,7 +31,11 @@ export default defineConfig({
     format: 'esm',
     entryFileNames: '[name].js',
     // Shared code and every `await import()` target: a start loads only the chunks its path reaches.
-    chunkFileNames: 'chunks/[name]-[hash].js',
+    // A vendor's chunk says its vendor (`wti-unit-…`, `apc-unit-…`): three files are called unit.ts.
+    chunkFileNames: (chunk) => {
+      const vendor = /[\\/](?:emulator|drivers)[\\/](wti|apc|ilo)[\\/]/.exec(chunk.facadeModuleId ?? '')?.[1];
+      return vendor && !chunk.name.startsWith(vendor) ? `chunks/${vendor}-[name]-[hash].js` : 'chunks/[name]-[hash].js';
+    },
     // Maps carry the TypeScript inside, so none points at a source the package does not ship.
     sourcemap: true,
     // Error classes set `name` from `new.target.name`; a bundler's renaming must not show in messages.
