@@ -108,6 +108,20 @@ function commOf(pid: number): string | null {
 }
 
 /**
+ * A zombie has already died: only its parent's wait is missing. The node's PID 1,
+ * once unshare is gone, is reaped by the host's init, which may take a second or two.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return true;
+  }
+}
+
+/**
  * One node: plug ON boots it (unshare, then the veth moved in, then boot.sh
  * goes on), plug OFF kills `unshare`, whose child (PID 1 of the node, started
  * with --kill-child) then dies, and the kernel ends every process of the PID
@@ -234,7 +248,7 @@ export class NamespaceNode implements Load {
     this.setStatus('alive', this.init);
   }
 
-  /** Every process of the node (PID 1 included), by host pid. */
+  /** Every living process of the node (PID 1 included), by host pid. */
   processes(comm?: string): number[] {
     const ns = this.namespace;
     if (ns === null) return [];
@@ -244,6 +258,7 @@ export class NamespaceNode implements Load {
       const pid = Number(entry);
       if (pidNamespace(pid) !== ns) continue;
       if (comm !== undefined && commOf(pid) !== comm) continue;
+      if (isZombie(pid)) continue;
       found.push(pid);
     }
     return found;
@@ -309,9 +324,10 @@ export class NamespaceNode implements Load {
     const started = Date.now();
     while (ns !== null && this.processes().length > 0 && Date.now() - started < 10_000) await sleep(20);
     this.namespace = null;
-    // The veth pair dies with the namespace, unless a socket still holds it: take it down here.
-    await removeLink(this.spec.veth);
     if (wasRunning) this.setStatus('dead');
+    // The veth pair dies with the namespace, unless a socket still holds it: take it down here
+    // (after the status: deleting a link waits for the kernel's grace periods, up to a second or two).
+    await removeLink(this.spec.veth);
   }
 
   /** SIGKILL to unshare (--kill-child passes it on to PID 1); true when something ran. */

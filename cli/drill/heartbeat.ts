@@ -75,7 +75,10 @@ export async function heartbeatDrill(opts: HeartbeatDrillOptions = {}): Promise<
   const end = started + budget;
   const timeline: TimelineEntry[] = [];
   const reasons: string[] = [];
+  /** Set once the scenario is over: the clean-up's power cuts are not part of the story. */
+  let over = false;
   const note = (what: string, node?: string, detail?: string, at = Date.now()) => {
+    if (over) return;
     const entry: TimelineEntry = { atMs: at - started, what, ...(node ? { node } : {}), ...(detail ? { detail } : {}) };
     timeline.push(entry);
     opts.onEntry?.(entry);
@@ -110,6 +113,7 @@ export async function heartbeatDrill(opts: HeartbeatDrillOptions = {}): Promise<
   const writes: Write[] = [];
   const logLines = new Map<string, string[]>();
   let unsubscribe = () => {};
+  const watchers: fs.FSWatcher[] = [];
   let failed = false;
   try {
     link = await LabLink.create(`heartbeat${tag}br`, `${switchHost}/24`);
@@ -181,6 +185,11 @@ export async function heartbeatDrill(opts: HeartbeatDrillOptions = {}): Promise<
     const poll = () => {
       for (const f of followers) f.poll();
     };
+    // Read a log the moment it grows, so its lines are stamped in order with the switch's
+    // events; the 100 ms poll below is the fallback.
+    for (const dir of [...cluster.nodes.map((n) => path.join(workDir, n.name, 'log')), shared]) {
+      watchers.push(fs.watch(dir, poll));
+    }
     const until = async (what: string, test: () => boolean): Promise<boolean> => {
       while (!test()) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
@@ -225,14 +234,14 @@ export async function heartbeatDrill(opts: HeartbeatDrillOptions = {}): Promise<
     failed = true;
     throw err;
   } finally {
+    over = true;
     unsubscribe();
+    for (const w of watchers) w.close();
     for (const node of nodes.values()) await node.close().catch(() => undefined);
     await emulator?.stop().catch(() => undefined);
     await link?.close();
-    const keep = opts.keep || failed || reasons.length > 0;
-    if (keep) {
-      if (!failed) reasons.push(`the nodes' files and logs are kept in ${workDir}`);
-    } else if (!opts.workDir) {
+    if (!failed && reasons.length > 0) reasons.push(`the nodes' files and logs are kept in ${workDir}`);
+    if (!(opts.keep || failed || reasons.length > 0 || opts.workDir)) {
       fs.rmSync(workDir, { recursive: true, force: true });
     }
   }
