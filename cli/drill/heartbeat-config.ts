@@ -113,20 +113,18 @@ esac
 }
 
 /**
- * What runs as PID 1 of a node's namespaces: `boot.sh NODEDIR HOSTNAME ADDRESS/PREFIX IFACE`.
- * It waits for one line on stdin (the host has moved the node's end of the link
- * in), gives the node its own /etc/ha.d, /var/lib/heartbeat and an empty /run
- * (bind mounts and a tmpfs in its private mount namespace), brings the link
- * up with route_localnet (the addresses are in 127/8), starts heartbeat, and
- * then only reaps orphans. A power cut is the end of this PID namespace.
+ * The node's stack, started once its namespaces and link are up:
+ * `boot.sh NODEDIR`. It gives the node its own /etc/ha.d, /var/lib/heartbeat
+ * and an empty /run (bind mounts and a tmpfs in the node's private mount
+ * namespace, so a power cut empties /run as a real one would) and starts
+ * heartbeat, which goes to the background. This is the `boot` command of a
+ * lab node load; nothing in it knows how the namespaces were made.
  */
 export function bootScript(): string {
   return `#!/bin/sh
 # Written by fencekit drill heartbeat.
 set -e
-dir=$1; name=$2; addr=$3; iface=$4
-read -r go
-hostname "$name"
+dir=$1
 mount --bind "$dir/etc" /etc/ha.d
 mount --bind "$dir/var-lib" /var/lib/heartbeat
 mount -t tmpfs -o mode=0755 tmpfs /run
@@ -134,13 +132,7 @@ for d in heartbeat heartbeat/ccm heartbeat/crm heartbeat/dopd crm; do
   mkdir -p "/run/$d"; chown hacluster:haclient "/run/$d"; chmod 0750 "/run/$d"
 done
 mkdir -p /run/lock /run/resource-agents
-ip link set lo up
-ip link set "$iface" up
-ip addr add "$addr" dev "$iface"
-sysctl -qw "net.ipv4.conf.$iface.route_localnet=1"
-echo "booted $name $(date +%s%3N)" >> "$dir/log/boot"
-${HEARTBEAT_BIN} >> "$dir/log/boot" 2>&1
-# heartbeat daemonized: stay as PID 1, reaping what it and the resource leave.
-exec bash -c 'while :; do sleep 5 & wait $!; done'
+echo "booted $(hostname) $(date +%s%3N)" >> "$dir/log/boot"
+exec ${HEARTBEAT_BIN} >> "$dir/log/boot" 2>&1
 `;
 }

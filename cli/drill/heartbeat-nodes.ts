@@ -68,11 +68,14 @@ export class LabLink {
   }
 }
 
+/** As the lab's NodeLoadSpec (hostname, address, boot), plus what this wiring needs of its own. */
 export interface NamespaceNodeSpec {
   hostname: string;
   /** ADDRESS/PREFIX on the lab link. */
   address: string;
-  /** The node's directory: etc/, var-lib/, log/, boot.sh. */
+  /** The command (sh -c) that starts the node's stack once its link is up. */
+  boot: string;
+  /** A directory of the node's own on the host: unshare's own messages go to log/unshare. */
   dir: string;
   link: LabLink;
   /** The host's end of the node's veth (at most 15 characters). */
@@ -80,6 +83,24 @@ export interface NamespaceNodeSpec {
   /** The node's end, inside it. */
   iface: string;
 }
+
+/**
+ * PID 1 of a node: `sh -c INIT init HOSTNAME ADDRESS IFACE BOOT`. It waits for
+ * one line on stdin (the host has moved the node's end of the link in), sets
+ * the host name, brings the link up with route_localnet (the addresses are in
+ * 127/8), runs the boot command, then only reaps what the stack leaves behind,
+ * as an init does. A power cut is the end of this PID namespace.
+ */
+const INIT = `set -e
+read -r go
+hostname "$1"
+ip link set lo up
+ip link set "$3" up
+ip addr add "$2" dev "$3"
+sysctl -qw "net.ipv4.conf.$3.route_localnet=1"
+sh -c "$4"
+exec bash -c 'while :; do sleep 5 & wait $!; done'
+`;
 
 /** The pid namespace of a process, as /proc names it, or null once it is gone. */
 function pidNamespace(pid: number): string | null {
@@ -176,6 +197,7 @@ export class NamespaceNode implements Load {
   private async boot(): Promise<void> {
     const { spec } = this;
     this.setStatus('starting');
+    fs.mkdirSync(`${spec.dir}/log`, { recursive: true });
     const out = fs.openSync(`${spec.dir}/log/unshare`, 'a');
     const child = spawn(
       'unshare',
@@ -190,11 +212,13 @@ export class NamespaceNode implements Load {
         '--propagation',
         'private',
         'sh',
-        `${spec.dir}/boot.sh`,
-        spec.dir,
+        '-c',
+        INIT,
+        'init',
         spec.hostname,
         spec.address,
         spec.iface,
+        spec.boot,
       ],
       { stdio: ['pipe', out, out] },
     );

@@ -122,6 +122,7 @@ export async function heartbeatDrill(opts: HeartbeatDrillOptions = {}): Promise<
         {
           hostname: n.name,
           address: `${n.address}/24`,
+          boot: `sh ${path.join(workDir, n.name, 'boot.sh')} ${path.join(workDir, n.name)}`,
           dir: path.join(workDir, n.name),
           link: link as LabLink,
           veth: `heartbeat${tag}n${i + 1}`,
