@@ -199,9 +199,15 @@ export class NamespaceNode implements Load {
     this.setStatus('starting');
     fs.mkdirSync(`${spec.dir}/log`, { recursive: true });
     const out = fs.openSync(`${spec.dir}/log/unshare`, 'a');
+    // setpriv makes unshare die with this process, and --kill-child the node with unshare:
+    // a drill that is itself killed leaves no node running.
     const child = spawn(
-      'unshare',
+      'setpriv',
       [
+        '--pdeathsig',
+        'KILL',
+        '--',
+        'unshare',
         '--net',
         '--uts',
         '--mount',

@@ -23,6 +23,7 @@ const NEEDED: ReadonlyArray<{ path: string; package: string }> = [
   { path: '/usr/lib/stonith/plugins/stonith2/wti_nps.so', package: 'cluster-glue' },
   { path: '/usr/bin/unshare', package: 'util-linux' },
   { path: '/usr/bin/nsenter', package: 'util-linux' },
+  { path: '/usr/bin/setpriv', package: 'util-linux' },
   { path: '/usr/sbin/ip', package: 'iproute2' },
 ];
 

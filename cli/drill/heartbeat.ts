@@ -103,7 +103,6 @@ export async function heartbeatDrill(opts: HeartbeatDrillOptions = {}): Promise<
   const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'fencekit-drill-heartbeat-'));
   const shared = path.join(workDir, 'shared');
   fs.mkdirSync(shared, { recursive: true });
-  for (const n of cluster.nodes) await prepareNode(workDir, cluster, n.name, password, shared);
 
   const bus = opts.bus ?? new EventBus(1000);
   let link: LabLink | null = null;
@@ -116,6 +115,7 @@ export async function heartbeatDrill(opts: HeartbeatDrillOptions = {}): Promise<
   const watchers: fs.FSWatcher[] = [];
   let failed = false;
   try {
+    for (const n of cluster.nodes) await prepareNode(workDir, cluster, n.name, password, shared);
     link = await LabLink.create(`heartbeat${tag}br`, `${switchHost}/24`);
     cluster.nodes.forEach((n, i) => {
       const node = new NamespaceNode(
