@@ -267,6 +267,10 @@ async function prepareNode(
   // cp -a keeps the hacluster ownership of the package's directories.
   await copyTree('/etc/ha.d', path.join(dir, 'etc'));
   await copyTree('/var/lib/heartbeat', path.join(dir, 'var-lib'));
+  // A node's identity and history are its own: a host that once ran heartbeat must not lend both nodes its UUID.
+  for (const f of ['hb_uuid', 'hb_generation', 'hostcache', 'delhostcache', 'fifo']) {
+    fs.rmSync(path.join(dir, 'var-lib', f), { force: true });
+  }
   const log = path.join(dir, 'log');
   fs.writeFileSync(
     path.join(dir, 'etc', 'ha.cf'),
