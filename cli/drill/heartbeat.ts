@@ -402,7 +402,11 @@ async function judge(c: {
   if (survivorSays !== 'running')
     reasons.push(`${SURVIVOR} does not hold ${RESOURCE_NAME} at the end (${survivorSays})`);
   const victimSays = await holds(c.victim);
-  if (victimSays === 'running') reasons.push(`${VICTIM} holds ${RESOURCE_NAME} again after its reboot`);
+  if (victimSays === 'running') {
+    reasons.push(
+      off ? `${VICTIM} holds ${RESOURCE_NAME} again after its reboot` : `${VICTIM} still holds ${RESOURCE_NAME}`,
+    );
+  }
   c.note(
     'holder',
     SURVIVOR,
