@@ -6,6 +6,7 @@ import path from 'node:path';
 import { EventBus, type Timestamped } from '../../emulator/events.js';
 import { WtiEmulator } from '../../emulator/wti-emulator.js';
 import { sleep } from '../../src/deadline.js';
+import { UsageError } from '../../src/errors.js';
 import {
   authkeys,
   bootScript,
@@ -35,7 +36,8 @@ import type { DrillResult, TimelineEntry } from './timeline.js';
 export const HEARTBEAT_SCENARIO = 'heartbeat';
 
 /** How mclaws fails: its heartbeat is SIGKILLed (the resource runs on), every process is frozen, or its cable is pulled. */
-export type HeartbeatFailure = 'kill' | 'freeze' | 'cut-link';
+export const HEARTBEAT_FAILURES = ['kill', 'freeze', 'cut-link'] as const;
+export type HeartbeatFailure = (typeof HEARTBEAT_FAILURES)[number];
 
 export interface HeartbeatDrillOptions {
   /** The first three octets of the lab link's /24 (default 127.0.14): nodes .1 and .2, the switch .254 port 23. */
@@ -65,11 +67,21 @@ interface Write {
   at: number;
 }
 
-/** Run the heartbeat scenario. Throws PrerequisiteError or NamespaceError before any timeline exists. */
+/**
+ * Run the heartbeat scenario. Throws UsageError (a subnet outside 127/8), PrerequisiteError
+ * (ENOTROOT, EMISSING) or NamespaceError (ENAMESPACE) instead of a result when it cannot run.
+ */
 export async function heartbeatDrill(opts: HeartbeatDrillOptions = {}): Promise<DrillResult> {
-  checkHeartbeatPrerequisites();
   const subnet = opts.subnet ?? '127.0.14';
+  // Loopback only: the drill puts the switch's address on a bridge of the host.
+  if (!/^127\.(\d{1,3})\.(\d{1,3})$/.test(subnet) || subnet.split('.').some((o) => Number(o) > 255)) {
+    throw new UsageError(`the heartbeat drill's subnet is three octets in 127/8, such as 127.0.14 (not ${subnet})`);
+  }
   const failure = opts.failure ?? 'kill';
+  if (!HEARTBEAT_FAILURES.includes(failure)) {
+    throw new UsageError(`the heartbeat drill's failure is ${HEARTBEAT_FAILURES.join(', ')} (not ${failure})`);
+  }
+  checkHeartbeatPrerequisites();
   const budget = opts.timeoutMs ?? 150_000;
   const started = Date.now();
   const end = started + budget;

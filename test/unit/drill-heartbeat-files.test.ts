@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { heartbeatDrill } from '../../cli/drill/heartbeat.js';
 import { authkeys, type HeartbeatClusterConfig, haCf, haresources } from '../../cli/drill/heartbeat-config.js';
 import { classifyLine, LogFollower } from '../../cli/drill/heartbeat-log.js';
 import { missingForHeartbeat } from '../../cli/drill/heartbeat-prerequisites.js';
@@ -44,6 +45,13 @@ describe('heartbeat drill files', () => {
   it('authkeys and haresources: one SHA-1 key, the resource owned by mclaws', () => {
     expect(authkeys('k')).toBe('auth 1\n1 sha1 k\n');
     expect(haresources('mclaws')).toBe('mclaws drill-res\n');
+  });
+
+  it('refuses a subnet outside 127/8 or an unknown failure before touching the machine', async () => {
+    await expect(heartbeatDrill({ subnet: '10.0.14' })).rejects.toMatchObject({ code: 'EUSAGE' });
+    await expect(heartbeatDrill({ subnet: '127.0.300' })).rejects.toMatchObject({ code: 'EUSAGE' });
+    // @ts-expect-error: a CLI can pass any string
+    await expect(heartbeatDrill({ failure: 'reboot' })).rejects.toThrow(/kill, freeze, cut-link/);
   });
 
   it('names the Debian package of each missing file', () => {
