@@ -180,7 +180,8 @@ export class NamespaceNode implements Load {
   }
 
   powerOn(): void {
-    if (this.closed || this.child) return;
+    if (this.closed || this.status === 'starting' || this.status === 'alive' || this.status === 'frozen') return;
+    this.setStatus('starting');
     // A power cut still being carried out finishes first (it takes the old veth down).
     this.booting = (this.stopping ?? Promise.resolve())
       .then(() => this.boot())
@@ -196,7 +197,6 @@ export class NamespaceNode implements Load {
 
   private async boot(): Promise<void> {
     const { spec } = this;
-    this.setStatus('starting');
     fs.mkdirSync(`${spec.dir}/log`, { recursive: true });
     const out = fs.openSync(`${spec.dir}/log/unshare`, 'a');
     // setpriv makes unshare die with this process, and --kill-child the node with unshare:
@@ -354,7 +354,7 @@ export class NamespaceNode implements Load {
     const started = Date.now();
     while (ns !== null && this.processes().length > 0 && Date.now() - started < 10_000) await sleep(20);
     this.namespace = null;
-    if (wasRunning) this.setStatus('dead');
+    this.setStatus(wasRunning ? 'dead' : 'off');
     // The veth pair dies with the namespace, unless a socket still holds it: take it down here
     // (after the status: deleting a link waits for the kernel's grace periods, up to a second or two).
     await removeLink(this.spec.veth);
