@@ -2,7 +2,7 @@ import type { UnitConfig } from './config.js';
 import { EventBus } from './events.js';
 import { realScheduler, type Scheduler } from './model/scheduler.js';
 import { checkUnitConfig, librarySetting } from './models.js';
-import type { Closable, UnitDevice, UnitKind } from './unit-kind.js';
+import type { Closable, OutOfBandAction, UnitDevice, UnitKind } from './unit-kind.js';
 
 /**
  * One emulated unit, whatever its vendor: the device, its front-ends, its
@@ -101,6 +101,12 @@ export class UnitHost<C extends UnitConfig, D extends UnitDevice<S>, S extends {
   /** How a person reaches the unit, one `listening on` line per front-end. */
   describe(): string[] {
     return this.kind.describe({ config: this.config, device: this.device, frontEnds: this.frontEnds });
+  }
+
+  /** Switch a plug out of band (the lab's cord): no session, no fault in the way. */
+  switchPlug(plug: number, action: OutOfBandAction, by: string): Promise<void> {
+    if (!this.kind.switchPlug) throw new Error(`a ${this.kind.info.label} unit cannot be switched out of band`);
+    return this.kind.switchPlug(this.device, plug, action, by, (e) => this.bus.emit(e));
   }
 
   async stop(): Promise<void> {

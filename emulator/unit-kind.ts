@@ -29,7 +29,23 @@ export interface UnitKind<C extends UnitConfig, D extends UnitDevice<S>, S exten
   table(device: D): PlugTable;
   /** `listening on …` per front-end, each with the real clients' command lines that reach it. */
   describe(unit: { config: C; device: D; frontEnds: F }): string[];
+  /**
+   * Out of band (the lab: a technician at the cord, not a session): switch a
+   * plug whatever faults the unit has, emitting the plug events with `by`.
+   * Resolves when the last step (a reboot's ON) is done. A RangeError for a
+   * plug the unit does not have.
+   */
+  switchPlug?(
+    device: D,
+    plug: number,
+    action: OutOfBandAction,
+    by: string,
+    emit: (e: EmulatorEvent) => void,
+  ): Promise<void>;
 }
+
+/** What the lab does to a plug out of band. */
+export type OutOfBandAction = 'on' | 'off' | 'reboot';
 
 /** A device the host can restore, persist and give faults to. */
 export type UnitDevice<S extends { model: string }> = Persistent<S> & { readonly faults: Set<string> };

@@ -2,6 +2,7 @@ import { type ApcConfig, ConfigError, type PlugConfig, parseHostPort } from '../
 import { SessionLimit } from '../frontends/session-limit.js';
 import type { SshFrontend } from '../frontends/ssh.js';
 import { TelnetFrontend } from '../frontends/telnet.js';
+import { switchOutlet } from '../model/out-of-band.js';
 import { APC_KIND } from '../models.js';
 import { hostKeyFileFor } from '../persistence.js';
 import type { UnitKind } from '../unit-kind.js';
@@ -35,6 +36,7 @@ export const apcUnit: UnitKind<ApcConfig, ApcDevice, ApcSnapshot, ApcFrontEnds> 
   title: (device) => `APC ${device.model} (AOS v${device.firmware})`,
   table: (device) => device.bank,
   describe: apcHints,
+  switchPlug: async (device, plug, action, by) => switchOutlet(device.bank, plug, action, by),
 
   async open({ config, device, emit, idleTimeoutSeconds, track }) {
     // apcmaster opens a second session for on/off while its first is still open.

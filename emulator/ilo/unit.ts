@@ -1,9 +1,10 @@
 import { ConfigError, type IloConfig, parseHostPort } from '../config.js';
+import type { EmulatorEvent } from '../events.js';
 import { SessionLimit } from '../frontends/session-limit.js';
 import type { SshFrontend } from '../frontends/ssh.js';
 import { ILO_KIND } from '../models.js';
 import { hostKeyFileFor } from '../persistence.js';
-import type { UnitKind } from '../unit-kind.js';
+import type { OutOfBandAction, UnitKind } from '../unit-kind.js';
 import { CertificateError, loadOrCreateCertificate, type TlsIdentity } from './certificate.js';
 import { iloHints } from './hints.js';
 import { createIloHttpHandler } from './http-api.js';
@@ -43,6 +44,7 @@ export const iloUnit: UnitKind<IloConfig, IloDevice, IloSnapshot, IloFrontEnds> 
     all: () => [{ number: 1, name: d.hostName, state: d.power, bootDelayMs: d.transitionSeconds * 1000 }],
   }),
   describe: iloHints,
+  switchPlug: switchServerCord,
 
   async open({ config, device, emit, idleTimeoutSeconds, track }) {
     const frontEnds: IloFrontEnds = {
@@ -112,4 +114,30 @@ function applySettings(d: IloDevice, c: Partial<IloConfig>): void {
     if (p.name) d.hostName = p.name;
     if (p.default) d.power = p.default;
   }
+}
+
+/**
+ * The server's power cord, out of band: the change is immediate (no
+ * transition time, no stuck-power fault: nothing of the board's is involved),
+ * and a pending change the board was making is dropped. A reboot puts the
+ * cord back after the board's transition time.
+ */
+async function switchServerCord(
+  d: IloDevice,
+  plug: number,
+  action: OutOfBandAction,
+  by: string,
+  emit: (e: EmulatorEvent) => void,
+): Promise<void> {
+  if (plug !== 1) throw new RangeError(`plug ${plug} does not exist: an iLO manages one server, plug 1`);
+  const set = (to: 'ON' | 'OFF') => {
+    d.stop();
+    if (d.power === to) return;
+    d.power = to;
+    emit({ type: 'plug', plug: 1, name: d.hostName, state: to, by });
+  };
+  if (action !== 'on') set('OFF');
+  if (action === 'off') return;
+  if (action === 'reboot') await new Promise((resolve) => setTimeout(resolve, d.transitionSeconds * 1000));
+  set('ON');
 }

@@ -86,7 +86,13 @@ export type LabEvent = { id: number; time: string } & (
   | { type: 'switch-ignored'; unit: string; plug: number; requested: PlugState; actor: Actor; reason: string }
   | { type: 'load'; unit: string; plug: number; status: LoadStatus; pid?: number }
   | { type: 'fault'; unit: string; fault: string; active: boolean; actor: Actor }
-  | { type: 'session'; unit: string; what: 'login' | 'login-failed' | 'logout' | 'refused'; actor: Actor; reason?: string }
+  | {
+      type: 'session';
+      unit: string;
+      what: 'login' | 'login-failed' | 'logout' | 'refused';
+      actor: Actor;
+      reason?: string;
+    }
   | { type: 'lab'; what: 'started' | 'stopping' }
 );
 

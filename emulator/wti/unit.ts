@@ -1,6 +1,7 @@
 import { checkPlugNames, type PlugConfig, parseHostPort, type WtiConfig } from '../config.js';
 import type { SerialFrontend, SerialPortLike } from '../frontends/serial.js';
 import { TelnetFrontend } from '../frontends/telnet.js';
+import { switchOutlet } from '../model/out-of-band.js';
 import { WTI_KIND } from '../models.js';
 import type { UnitKind } from '../unit-kind.js';
 import { wtiHints } from './hints.js';
@@ -29,6 +30,7 @@ export const wtiUnit: UnitKind<WtiConfig, WtiDevice, WtiSnapshot, WtiFrontEnds, 
   title: banner,
   table: (device) => device.bank,
   describe: wtiHints,
+  switchPlug: async (device, plug, action, by) => switchOutlet(device.bank, plug, action, by),
 
   async open({ config, device, emit, idleTimeoutSeconds, track }, options) {
     const makeSession = (terminal: ConstructorParameters<typeof WtiMenuSession>[1]) =>
