@@ -113,26 +113,38 @@ esac
 }
 
 /**
- * The node's stack, started once its namespaces and link are up:
- * `boot.sh NODEDIR`. It gives the node its own /etc/ha.d, /var/lib/heartbeat
- * and an empty /run (bind mounts and a tmpfs in the node's private mount
- * namespace, so a power cut empties /run as a real one would) and starts
- * heartbeat, which goes to the background. This is the `boot` command of a
- * lab node load; nothing in it knows how the namespaces were made.
+ * The boot command of a node (run by the lab's node load once the node's
+ * namespaces, link, host name, fresh /run and private /etc/ha.d and
+ * /var/lib/heartbeat are in place): `sh boot.sh CONFDIR`. It installs the
+ * drill's files from CONFDIR (a host directory the node shares) into its own
+ * /etc/ha.d, makes the run directories heartbeat expects, and starts
+ * heartbeat, which goes to the background.
+ *
+ * On its very first boot a node drops any heartbeat identity (UUID,
+ * generation, host cache) its private /var/lib/heartbeat was seeded with from
+ * the host, so the two nodes never share one; after that it keeps its own
+ * across reboots, as a real disk does.
  */
 export function bootScript(): string {
   return `#!/bin/sh
 # Written by fencekit drill heartbeat.
 set -e
-dir=$1
-mount --bind "$dir/etc" /etc/ha.d
-mount --bind "$dir/var-lib" /var/lib/heartbeat
-mount -t tmpfs -o mode=0755 tmpfs /run
+conf=$1
+install -m 0600 "$conf/ha.cf" /etc/ha.d/ha.cf
+install -m 0600 "$conf/authkeys" /etc/ha.d/authkeys
+install -m 0644 "$conf/haresources" /etc/ha.d/haresources
+install -m 0755 "$conf/${RESOURCE_NAME}" /etc/ha.d/resource.d/${RESOURCE_NAME}
+cd /var/lib/heartbeat
+if [ ! -e .fencekit-drill ]; then
+  rm -f hb_uuid hb_generation hostcache delhostcache
+  touch .fencekit-drill
+fi
 for d in heartbeat heartbeat/ccm heartbeat/crm heartbeat/dopd crm; do
   mkdir -p "/run/$d"; chown hacluster:haclient "/run/$d"; chmod 0750 "/run/$d"
 done
-mkdir -p /run/lock /run/resource-agents
-echo "booted $(hostname) $(date +%s%3N)" >> "$dir/log/boot"
-exec ${HEARTBEAT_BIN} >> "$dir/log/boot" 2>&1
+mkdir -p /run/resource-agents
+mkdir -p "$conf/log"
+echo "booted $(hostname) $(date +%s%3N)" >> "$conf/log/boot"
+exec ${HEARTBEAT_BIN} >> "$conf/log/boot" 2>&1
 `;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { heartbeatDrill } from '../../cli/drill/heartbeat.js';
 import { missingForHeartbeat } from '../../cli/drill/heartbeat-prerequisites.js';
-import { EventBus, type Timestamped } from '../../emulator/events.js';
+import type { LabEvent } from '../../emulator/lab/types.js';
 
 /**
  * The classic heartbeat setup, run for real: Debian's heartbeat 3.0.6 on two
@@ -31,20 +31,28 @@ const available = heartbeatPeer();
 
 describe.skipIf(!available)('fencekit drill heartbeat: heartbeat 3 fences mclaws through wti_nps', () => {
   it("kills mclaws' heartbeat: pete resets it with wti_nps, the plug goes OFF, pete holds the resource", async () => {
-    const bus = new EventBus(1000);
-    const events: Timestamped[] = [];
-    bus.subscribe((e) => events.push(e));
-    const result = await heartbeatDrill({ subnet: '127.0.14', failure: 'kill', bus, timeoutMs: 100_000 });
+    const events: LabEvent[] = [];
+    const result = await heartbeatDrill({
+      subnet: '127.0.14',
+      failure: 'kill',
+      timeoutMs: 100_000,
+      onLabEvent: (e) => events.push(e),
+    });
 
     // The switch itself saw pete's wti_nps log in by telnet and cut mclaws' plug (2).
-    const off = events.find((e) => e.type === 'plug' && e.plug === 2 && e.state === 'OFF');
+    const plugs = events.filter((e) => e.type === 'plug');
+    const off = plugs.find((e) => e.plug === 2 && e.to === 'OFF');
     expect(off, 'mclaws plug OFF event').toBeDefined();
-    expect(off?.type === 'plug' && off.by).toMatch(/^telnet 127\.0\.14\.1:\d+$/);
-    const offAt = events.indexOf(off as Timestamped);
-    const pete = events.slice(0, offAt).filter((e) => e.type === 'login' && e.origin.startsWith('telnet 127.0.14.1:'));
-    expect(pete.length).toBeGreaterThan(0);
-    // pete's plug was never touched.
-    expect(events.some((e) => e.type === 'plug' && e.plug === 1)).toBe(false);
+    expect(off?.actor.protocol).toBe('telnet');
+    expect(off?.actor.peer).toMatch(/^127\.0\.14\.1:\d+$/);
+    const logins = events.filter(
+      (e) =>
+        e.type === 'session' && e.what === 'login' && e.actor.peer?.startsWith('127.0.14.1:') && e.id < (off?.id ?? 0),
+    );
+    expect(logins.length).toBeGreaterThan(0);
+    // mclaws' node died with the power cut; pete's plug was never touched.
+    expect(events.some((e) => e.type === 'load' && e.plug === 2 && e.status === 'dead')).toBe(true);
+    expect(plugs.some((e) => e.plug === 1)).toBe(false);
 
     expect(result.reasons).toEqual([]);
     expect(result.verdict).toBe('pass');
