@@ -36,7 +36,7 @@ export interface HeartbeatDrillOptions {
   failure?: HeartbeatFailure;
   /** Where the nodes' files and the shared disk go (default: a new directory in the system's temp dir). */
   workDir?: string;
-  /** Keep workDir afterwards (it is always kept when the drill fails, and named in the reasons). */
+  /** Keep workDir afterwards (it is always kept when the verdict is fail, and named in the reasons). */
   keep?: boolean;
   /** The whole drill's budget (default 150 s). */
   timeoutMs?: number;
@@ -51,6 +51,7 @@ const SURVIVOR = 'pete';
 const VICTIM = 'mclaws';
 /** Seconds the IPS-800 waits before powering a plug back on after a reset. */
 const BOOT_DELAY_S = 2;
+/** The node's end of the lab link, as the node load names it. */
 const IFACE = 'eth0';
 
 interface Write {
@@ -198,8 +199,9 @@ export async function heartbeatDrill(opts: HeartbeatDrillOptions = {}): Promise<
     over = true;
     for (const w of watchers) w.close();
     await lab?.stop();
+    // Kept for a failed verdict (and named); a drill that threw (aborted, a port in use) has no story to read.
     if (!failed && reasons.length > 0) reasons.push(`the nodes' files and logs are kept in ${dir}`);
-    if (!(opts.keep || failed || reasons.length > 0 || opts.workDir)) {
+    if (!(opts.keep || (!failed && reasons.length > 0) || opts.workDir)) {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
