@@ -10,7 +10,7 @@ import type { LabEvent } from '../../emulator/lab/types.js';
  * IPS-800 whose plugs power them. mclaws' heartbeat is killed while it holds
  * the resource; cluster-glue's wti_nps, loaded by pete's heartbeat, must be
  * what switches mclaws' plug OFF, and pete must hold the resource afterwards.
- * Addresses 127.0.14.0/24 (bridge heartbeat14br: the switch .254 port 23,
+ * Addresses 127.0.14.0/24 (the lab's bridge: the switch .254 port 23,
  * pete .1, mclaws .2). Root only; one run takes about 20 s.
  */
 function heartbeatPeer(): boolean {
