@@ -51,5 +51,22 @@ export async function runProgram(argv: readonly string[]): Promise<void> {
       runAgentCommand(what, flags, (line) => process.stdout.write(`${line}\n`));
     });
 
+  program
+    .command('drill')
+    .description('Failover drills: a two-node cluster on lab nodes (namespaces, root), fenced through the lab')
+    .argument('<scenario>', 'orderly | disorderly | sick-not-dead | split-brain | device-failure (docs/drills.md)')
+    .option('--json', 'print the result as JSON (for CI)')
+    .option('--fence <how>', 'wti (fence_wti) | fencekit (fence_fencekit) | stonith (cluster-glue plugins)', 'wti')
+    .option('--subnet <a.b.c>', 'the lab link, a /24 inside 127.0.0.0/8', '127.0.12')
+    .option('--keep', "keep the drill's directory (logs, state, shared disk) afterwards")
+    .addHelpText(
+      'after',
+      '\nExit status: 0 pass, 1 fail, 64 usage, 69 this kernel refuses namespaces, 70 the cluster did not come up, 77 not root or a package missing.',
+    )
+    .action(async (scenario: string, flags) => {
+      const { runDrill } = await import('./drill/run.js');
+      process.exitCode = await runDrill(scenario, flags);
+    });
+
   await program.parseAsync([...argv]);
 }

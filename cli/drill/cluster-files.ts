@@ -55,9 +55,10 @@ const nv = (id: string, name: string, value: string) =>
   `<nvpair id="${id}-${name}" name="${name}" value="${attr(value)}"/>`;
 
 /**
- * The CIB both nodes start from. The device fencing the second node waits
- * 2 s first (pcmk_delay_base): in a split brain both nodes shoot, and the
- * delay makes the first node win instead of both dying.
+ * The CIB both nodes start from. The device fencing the first node (where
+ * the resource starts) waits 2 s first (pcmk_delay_base): in a split brain
+ * both nodes shoot, and the delay lets the node holding the resource win
+ * instead of both dying.
  */
 export function cibXml(nodes: DrillNode[], fence: FenceSetup, sharedDisk: string): string {
   const devices = nodes
@@ -70,7 +71,7 @@ export function cibXml(nodes: DrillNode[], fence: FenceSetup, sharedDisk: string
         nv(id, 'plug', String(n.plug)),
         nv(id, 'pcmk_host_list', n.name),
         ...(fence.agent === 'fence_fencekit' ? [nv(id, 'driver', 'wti')] : []),
-        ...(i > 0 ? [nv(id, 'pcmk_delay_base', '2s')] : []),
+        ...(i === 0 ? [nv(id, 'pcmk_delay_base', '2s')] : []),
       ].join('');
       return (
         `<primitive id="${id}" class="stonith" type="${fence.agent}">` +

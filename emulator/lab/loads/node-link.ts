@@ -97,9 +97,19 @@ async function makeBridge(subnet: Subnet): Promise<void> {
     await mustIp(['link', 'add', subnet.bridge, 'type', 'bridge']);
   }
   setRouteLocalnet(subnet.bridge);
+  // A bridge takes the lowest MAC of its ports unless given one: when a node's veth
+  // went away (a power cut) the bridge's MAC changed under the other node's ARP
+  // cache, and its sessions with the unit stalled for half a minute.
+  await mustIp(['link', 'set', subnet.bridge, 'address', bridgeMac(subnet.hostAddress)]);
   await ip(['addr', 'replace', `${subnet.hostAddress}/${subnet.prefix}`, 'dev', subnet.bridge]);
   await mustIp(['link', 'set', subnet.bridge, 'up']);
   await mustIp(['route', 'replace', subnet.network, 'dev', subnet.bridge, 'table', 'local', 'src', subnet.hostAddress]);
+}
+
+/** A locally administered MAC from the host's address on the link: 02:00:7f:00:0c:fe for 127.0.12.254. */
+function bridgeMac(hostAddress: string): string {
+  const hex = hostAddress.split('.').map((o) => Number(o).toString(16).padStart(2, '0'));
+  return ['02', '00', ...hex].join(':');
 }
 
 /** `user` is done with the bridge: the last one removes it. */

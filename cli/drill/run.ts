@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import { checkNodeSupport, NodeLoadError } from '../../emulator/lab/loads/node-load.js';
+import { DRILL_EXIT } from './exit-codes.js';
+import { type DrillCluster, startDrillCluster } from './lab-cluster.js';
+import { formatResult } from './print.js';
+import { findScenario, SCENARIOS } from './registry.js';
+import type { DrillOptions } from './scenario.js';
+import type { DrillResult } from './timeline.js';
+
+/**
+ * `fencekit drill <scenario>`: check the machine, start the lab and the
+ * cluster, run the scenario, print its timeline and verdict (or JSON), stop
+ * everything it started, and return the exit status (exit-codes.ts).
+ */
+export interface DrillFlags {
+  json?: boolean;
+  fence?: string;
+  subnet?: string;
+  keep?: boolean;
+}
+
+const PACEMAKER = [
+  '/usr/sbin/corosync',
+  '/usr/sbin/pacemakerd',
+  '/usr/sbin/crm_mon',
+  '/usr/sbin/crm_attribute',
+  '/usr/sbin/stonith_admin',
+];
+const AGENTS: Record<DrillOptions['fence'], string> = {
+  wti: '/usr/sbin/fence_wti',
+  fencekit: '/usr/sbin/fence_fencekit',
+  stonith: '',
+};
+
+export async function runDrill(
+  name: string,
+  flags: DrillFlags,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
+  const scenario = findScenario(name);
+  if (!scenario) {
+    err(`fencekit drill: no scenario '${name}' (scenarios: ${SCENARIOS.map((s) => s.name).join(', ')})\n`);
+    return DRILL_EXIT.usage;
+  }
+  const fence = (flags.fence ?? 'wti') as DrillOptions['fence'];
+  if (!(fence in AGENTS)) {
+    err(`fencekit drill: --fence must be wti, fencekit or stonith (not '${flags.fence}')\n`);
+    return DRILL_EXIT.usage;
+  }
+  const subnet = flags.subnet ?? '127.0.12';
+  if (!/^127\.\d{1,3}\.\d{1,3}$/.test(subnet)) {
+    err(`fencekit drill: --subnet must be the first three octets of a 127.0.0.0/8 /24 (127.0.12), not '${subnet}'\n`);
+    return DRILL_EXIT.usage;
+  }
+  const options: DrillOptions = { fence, subnet, keep: flags.keep ?? false };
+
+  try {
+    await checkNodeSupport();
+  } catch (e) {
+    if (e instanceof NodeLoadError) {
+      err(`fencekit drill: ${e.message}\n`);
+      return e.nodeCode === 'ENONS' ? DRILL_EXIT.noNamespaces : DRILL_EXIT.notRootOrMissing;
+    }
+    throw e;
+  }
+  if (!scenario.ownStack) {
+    if (fence === 'stonith') {
+      err(
+        'fencekit drill: --fence stonith (the cluster-glue plugins) is for the heartbeat scenario; Pacemaker drills use wti or fencekit\n',
+      );
+      return DRILL_EXIT.usage;
+    }
+    const missing = [...PACEMAKER, AGENTS[fence]].filter((p) => !fs.existsSync(p));
+    if (missing.length > 0) {
+      const hint =
+        fence === 'fencekit' && missing.includes(AGENTS.fencekit)
+          ? ' (fencekit agent install)'
+          : ' (apt-get install -y pacemaker corosync pacemaker-cli-utils fence-agents)';
+      err(`fencekit drill: ${missing.join(', ')} not installed${hint}\n`);
+      return DRILL_EXIT.notRootOrMissing;
+    }
+  }
+
+  const say = (line: string) => {
+    if (!flags.json) err(`${line}\n`);
+  };
+  let cluster: DrillCluster | null = null;
+  const interrupted = new Promise<number>((resolve) => {
+    const stopOn = (signal: NodeJS.Signals) => {
+      process.once(signal, () => {
+        err(`fencekit drill: ${signal}: stopping the lab\n`);
+        resolve(signal === 'SIGINT' ? 130 : 143);
+      });
+    };
+    stopOn('SIGINT');
+    stopOn('SIGTERM');
+  });
+  const work = async (): Promise<number> => {
+    const started = Date.now();
+    if (!scenario.ownStack) {
+      say(`drill ${scenario.name}: starting the lab and a two-node cluster on ${subnet}.0/24`);
+      try {
+        cluster = await startDrillCluster({
+          subnet,
+          agent: fence === 'fencekit' ? 'fence_fencekit' : 'fence_wti',
+          keep: options.keep,
+        });
+      } catch (e) {
+        err(`fencekit drill: the cluster did not come up: ${(e as Error).message}\n`);
+        return DRILL_EXIT.setup;
+      }
+      say(`drill ${scenario.name}: cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (${cluster.dir})`);
+    }
+    let result: DrillResult;
+    try {
+      result = await scenario.run({ cluster, options, say });
+    } catch (e) {
+      result = { scenario: scenario.name, verdict: 'fail', reasons: [(e as Error).message], timeline: [] };
+    }
+    out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatResult(result));
+    say(`drill ${scenario.name}: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+    return result.verdict === 'pass' ? DRILL_EXIT.pass : DRILL_EXIT.fail;
+  };
+  try {
+    return await Promise.race([work(), interrupted]);
+  } finally {
+    await (cluster as DrillCluster | null)?.stop();
+  }
+}

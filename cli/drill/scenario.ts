@@ -1,0 +1,52 @@
+import type { DrillCluster } from './lab-cluster.js';
+import type { DrillResult, TimelineEntry } from './timeline.js';
+
+/**
+ * A drill scenario: given a running two-node cluster (or, for a scenario
+ * that brings its own stack, nothing but the options), it acts, watches, and
+ * returns what it saw and its verdict. Scenarios register by name
+ * (registry.ts); `fencekit drill <name>` runs one.
+ */
+export interface ScenarioContext {
+  /** The Pacemaker cluster on lab nodes (null for a scenario with `ownStack`). */
+  cluster: DrillCluster | null;
+  options: DrillOptions;
+  /** Progress for a person watching (stderr), never part of the result. */
+  say(line: string): void;
+}
+
+export interface DrillOptions {
+  /** How the cluster fences: fence_wti (the real client), fence_fencekit, or the cluster-glue plugins. */
+  fence: 'wti' | 'fencekit' | 'stonith';
+  /** The lab link's first three octets. */
+  subnet: string;
+  keep: boolean;
+}
+
+export interface Scenario {
+  name: string;
+  /** One line for --help and the docs. */
+  summary: string;
+  /** The scenario starts its own cluster stack (heartbeat), not the Pacemaker one. */
+  ownStack?: boolean;
+  run(ctx: ScenarioContext): Promise<DrillResult>;
+}
+
+/** Builds a timeline against one start time. */
+export class Timeline {
+  readonly entries: TimelineEntry[] = [];
+  constructor(readonly t0: number = Date.now()) {}
+  add(what: string, atEpochMs: number = Date.now(), node?: string, detail?: string): TimelineEntry {
+    const entry: TimelineEntry = {
+      atMs: Math.round(atEpochMs - this.t0),
+      what,
+      ...(node !== undefined ? { node } : {}),
+      ...(detail !== undefined ? { detail } : {}),
+    };
+    this.entries.push(entry);
+    return entry;
+  }
+  sorted(): TimelineEntry[] {
+    return [...this.entries].sort((a, b) => a.atMs - b.atMs);
+  }
+}
