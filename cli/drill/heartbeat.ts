@@ -9,6 +9,7 @@ import { type HeartbeatClusterConfig, RESOURCE_NAME } from './heartbeat-config.j
 import { type HeartbeatLab, startHeartbeatLab, UNIT } from './heartbeat-lab.js';
 import { classifyLine, LogFollower } from './heartbeat-log.js';
 import { checkHeartbeatPrerequisites } from './heartbeat-prerequisites.js';
+import type { Scenario } from './scenario.js';
 import type { DrillResult, TimelineEntry } from './timeline.js';
 
 /**
@@ -46,6 +47,30 @@ export interface HeartbeatDrillOptions {
   /** Each timeline entry as it happens (a live printer). */
   onEntry?: (entry: TimelineEntry) => void;
 }
+
+/**
+ * The scenario as `fencekit drill heartbeat` runs it (registry.ts lists it): a
+ * stack of its own, on the drill's --subnet, mclaws' heartbeat killed. The
+ * fencing is always heartbeat's own `stonith_host` line with wti_nps, whatever
+ * --fence says.
+ */
+export const heartbeat: Scenario = {
+  name: HEARTBEAT_SCENARIO,
+  summary:
+    "heartbeat 3 (pete, mclaws) with stonith_host * wti_nps: kill mclaws' heartbeat; pete resets it through the IPS-800 and only then takes the resource",
+  ownStack: true,
+  run(ctx) {
+    ctx.say(`drill heartbeat: starting the lab, pete and mclaws on ${ctx.options.subnet}.0/24`);
+    return heartbeatDrill({
+      subnet: ctx.options.subnet,
+      keep: ctx.options.keep,
+      onEntry: (e) =>
+        ctx.say(
+          `drill heartbeat: ${(e.atMs / 1000).toFixed(1)} s ${e.what}${e.node ? ` ${e.node}` : ''}: ${e.detail ?? ''}`,
+        ),
+    });
+  },
+};
 
 const SURVIVOR = 'pete';
 const VICTIM = 'mclaws';
