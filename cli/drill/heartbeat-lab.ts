@@ -101,6 +101,10 @@ export async function startHeartbeatLab(opts: HeartbeatLabOptions): Promise<Hear
           listen: `${cluster.switchAddress}:23`,
           passwordFile,
           bootDelay: opts.bootDelay,
+          // One session at a time: a node frozen in the middle of heartbeat's STONITH status
+          // check would hold it for ever, and pete's reset would be refused. A real unit's
+          // disconnect timeout ends such a session; 5 s keeps the drill short.
+          idleTimeout: 5,
           plugs: cluster.nodes.map((n) => ({ number: plug(n.name), name: n.name })),
           loads: Object.fromEntries(
             cluster.nodes.map((n) => [
