@@ -74,7 +74,10 @@ export async function runProgram(argv: readonly string[]): Promise<void> {
   program
     .command('drill')
     .description('Failover drills: a two-node cluster on lab nodes (namespaces, root), fenced through the lab')
-    .argument('<scenario>', 'orderly | disorderly | sick-not-dead | split-brain | device-failure (docs/drills.md)')
+    .argument(
+      '<scenario>',
+      'orderly | disorderly | sick-not-dead | split-brain | device-failure | heartbeat (docs/drills.md)',
+    )
     .option('--json', 'print the result as JSON (for CI)')
     .option('--fence <how>', 'wti (fence_wti) | fencekit (fence_fencekit) | stonith (cluster-glue plugins)', 'wti')
     .option('--subnet <a.b.c>', 'the lab link, a /24 inside 127.0.0.0/8', '127.0.12')

@@ -57,6 +57,7 @@ export async function runDrill(
 
   try {
     await checkNodeSupport();
+    await scenario.checkPrerequisites?.();
   } catch (e) {
     if (e instanceof NodeLoadError) {
       err(`fencekit drill: ${e.message}\n`);
@@ -119,7 +120,7 @@ export async function runDrill(
     }
     let result: DrillResult;
     try {
-      result = await scenario.run({ cluster, options, say });
+      result = await scenario.run({ cluster, options, say, signal: abort.signal });
     } catch (e) {
       result = { scenario: scenario.name, verdict: 'fail', reasons: [(e as Error).message], timeline: [] };
     }

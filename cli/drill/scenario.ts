@@ -13,6 +13,8 @@ export interface ScenarioContext {
   options: DrillOptions;
   /** Progress for a person watching (stderr), never part of the result. */
   say(line: string): void;
+  /** Aborted on SIGINT or SIGTERM: a scenario with its own stack stops it. */
+  signal: AbortSignal;
 }
 
 export interface DrillOptions {
@@ -29,6 +31,8 @@ export interface Scenario {
   summary: string;
   /** The scenario starts its own cluster stack (heartbeat), not the Pacemaker one. */
   ownStack?: boolean;
+  /** What the scenario needs beyond a node load (packages): throws a NodeLoadError naming it. */
+  checkPrerequisites?(): Promise<void>;
   run(ctx: ScenarioContext): Promise<DrillResult>;
 }
 
