@@ -150,12 +150,22 @@ export function httpsRequest(
       },
     );
     let stopConnectTimer = () => {};
+    let connected = false;
     const timer = setTimeout(() => {
       stopConnectTimer();
       r.destroy();
-      reject(new TimeoutError(phase, `no HTTP answer from ${t.host}:${t.port} within ${timeoutMs} ms`));
+      // With the whole budget spent on the handshake the two timers end together; whichever
+      // fires first, a board that never took the connection is a connect timeout.
+      reject(
+        connected
+          ? new TimeoutError(phase, `no HTTP answer from ${t.host}:${t.port} within ${timeoutMs} ms`)
+          : new TimeoutError('connect', `no connection to ${t.host}:${t.port} within ${timeoutMs} ms`),
+      );
     }, timeoutMs);
     r.on('socket', (socket) => {
+      socket.once('connect', () => {
+        connected = true;
+      });
       stopConnectTimer = connectTimer(socket, t, deadline, (err) => {
         clearTimeout(timer);
         r.destroy();
