@@ -1,6 +1,6 @@
 import type { Deadline } from './deadline.js';
 import type { Dialog } from './dialog.js';
-import { BusyError, ConnectionError } from './errors.js';
+import { BusyError, ConnectionError, TimeoutError } from './errors.js';
 import { emitProgress, type ProgressListener } from './progress.js';
 import type { Transcript } from './transcript.js';
 
@@ -64,6 +64,14 @@ export async function openWithBusyRetry(
       if (dialog) {
         await dialog.stream.close();
         emitProgress(progress, { type: 'disconnected', reason: 'error' });
+      }
+      // Turned away before, and the time ran out on this attempt (a loaded unit answers late):
+      // the held session is still the reason, not the last attempt's slowness.
+      if (turnedAway && err instanceof TimeoutError && deadline.remaining() <= 0) {
+        throw new BusyError(
+          `the unit turned the connection away ${times(attempts - 1)}: another session holds it; the time ran out on attempt ${attempts}`,
+          { cause: err },
+        );
       }
       if (!isBusy(err, dialog)) throw err;
       const refused = dialog === undefined && isRefused(err);

@@ -154,12 +154,26 @@ export class Fencer implements PowerSwitch {
     if (toSwitch.length === 0) return { changed: new Set(), final: plugs };
     await this.switchPlugs(session, toSwitch, state, deadline);
     const wanted = new Set(plugs.map((p) => p.plug));
+    let pending = [...wanted].sort((a, b) => a - b);
     for (;;) {
-      const now = (await this.read(session, deadline)).filter((p) => wanted.has(p.plug));
+      let read: PlugInfo[];
+      try {
+        read = await this.read(session, deadline);
+      } catch (err) {
+        // The switch was sent; the budget ran out while reading it back (a slow or loaded
+        // device): the state was never confirmed, whichever step the time ran out in.
+        if (!(err instanceof TimeoutError) || err.phase === 'confirm') throw err;
+        throw new TimeoutError(
+          'confirm',
+          `plug ${pending.join(', ')} not read back ${state} after switching ${state}: ${err.message}`,
+          { plugs: pending, cause: err },
+        );
+      }
+      const now = read.filter((p) => wanted.has(p.plug));
       const lagging = now.filter((p) => p.state !== state);
       if (lagging.length === 0 && now.length === wanted.size) return { changed: new Set(toSwitch), final: now };
       const missing = [...wanted].filter((n) => !now.some((p) => p.plug === n));
-      const pending = [...lagging.map((p) => p.plug), ...missing].sort((a, b) => a - b);
+      pending = [...lagging.map((p) => p.plug), ...missing].sort((a, b) => a - b);
       if (deadline.remaining() <= this.confirmIntervalMs) {
         throw new TimeoutError(
           'confirm',

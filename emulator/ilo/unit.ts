@@ -93,7 +93,8 @@ export const iloUnit: UnitKind<IloConfig, IloDevice, IloSnapshot, IloFrontEnds> 
           authenticate: (user, password) => device.authenticate(user, password),
           // The front-end applies hang, slow and garbled to the byte stream, as for an APC card; the session need not.
           faults: device.faults,
-          makeSession: (user) => (terminal) => createSmashSession(device, terminal, emit, { user, streamFaults: false }),
+          makeSession: (user) => (terminal) =>
+            createSmashSession(device, terminal, emit, { user, streamFaults: false }),
           emit,
           idleTimeoutSeconds,
           limit: frontEnds.limit,

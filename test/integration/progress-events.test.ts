@@ -113,7 +113,8 @@ describe('WTI driver progress', () => {
     await holder.login(PASSWORD);
     const r = recorder();
     try {
-      const err = await sw({ busyRetry: { initialMs: 50, maxMs: 100 }, timeoutMs: 1500, progress: r.listener })
+      // Long enough for two retries on a loaded machine; the session stays held throughout.
+      const err = await sw({ busyRetry: { initialMs: 50, maxMs: 100 }, timeoutMs: 4000, progress: r.listener })
         .status(1)
         .catch((e) => e);
       expect(err).toBeInstanceOf(BusyError);
