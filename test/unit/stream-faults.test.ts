@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { garble, SLOW_MS } from '../../emulator/fault-effects.js';
 import { LineChannel } from '../../emulator/frontends/line-channel.js';
 import { SessionLimit } from '../../emulator/frontends/session-limit.js';
-import { garble, SLOW_MS } from '../../emulator/frontends/stream-faults.js';
 import type { LineSession, Terminal } from '../../emulator/session.js';
 import { ManualScheduler } from './support.js';
 
