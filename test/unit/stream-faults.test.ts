@@ -128,6 +128,13 @@ describe('garbled: line noise instead of text', () => {
     expect(/^[\x20-\x7e\r\n]*$/.test(g)).toBe(true);
     expect(g).not.toMatch(/[A-Za-z0-9:>-]/);
   });
+
+  it('garble makes anything beyond ASCII noise too, and leaves control characters (a backspace echo) alone', () => {
+    const g = garble('Tür\b \b');
+    expect(g).toHaveLength(6);
+    expect(/^[\x21-\x7e]{3}$/.test(g.slice(0, 3))).toBe(true);
+    expect(g.slice(3)).toBe('\b \b');
+  });
 });
 
 describe('hang: accepted, answered with nothing', () => {
