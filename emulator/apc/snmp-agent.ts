@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import snmp from 'net-snmp';
 import type { EmulatorEvent } from '../events.js';
-import { SLOW_MS } from '../frontends/stream-faults.js';
+import { SLOW_MS } from '../fault-effects.js';
 import type { ApcDevice, ApcSnmpUser } from './apc-device.js';
 import type { Mib } from './snmp-mib.js';
 import { createApcMib } from './snmp-powernet.js';

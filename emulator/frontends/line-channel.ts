@@ -1,6 +1,7 @@
 import { LineAssembler } from '../../src/line-assembler.js';
+import type { OutputClock } from '../fault-effects.js';
 import { type ByteSession, isByteSession, type LineSession, type SessionFactory, type Terminal } from '../session.js';
-import { type FaultSet, type OutputClock, StreamOutput } from './stream-faults.js';
+import { type FaultSet, StreamOutput } from './stream-faults.js';
 
 /**
  * What every byte-stream front-end does between its transport and a session:

@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import { corrupt, type OutputClock, PacedOutput, realClock } from '../fault-effects.js';
 
 /**
  * The faults every byte-stream front-end (telnet, serial, SSH) shows the same
@@ -16,61 +17,32 @@ import type net from 'node:net';
  *   (`garble`): line ends and blanks stay, so the lines still come, but no
  *   prompt, menu or status text matches.
  *
+ * The last two are the same on every front-end (fault-effects.ts); what is the
+ * byte streams' own is `hang` and putting the three together (`StreamOutput`).
+ *
  * `busy` is the session limit's (session-limit.ts), `refuse-login`,
  * `hang-after-login` and `drop-after-login` the login's (emulator/login.ts),
  * and SSH's own authentication (ssh.ts).
  */
 export type FaultSet = ReadonlySet<string>;
 
-/** How late a slow unit answers. */
-export const SLOW_MS = 2000;
-
-/** No letter, digit, `>`, `:`, `-` or `$`: nothing any client's prompt pattern could match. */
-const NOISE = '#%&*+=?@^_~|!';
-
-/**
- * Line noise in place of `text`: each printable ASCII character becomes one of
- * NOISE, picked from the character and its place so repeated letters differ.
- * CR, LF and blanks stay. The result stays ASCII, so a client decoding UTF-8
- * (pexpect) reads it without error and simply never finds its prompt.
- */
-export function garble(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out += c > 0x20 && c < 0x7f ? NOISE[(c * 7 + i) % NOISE.length] : text[i];
-  }
-  return out;
-}
-
-/** The clock StreamOutput waits on (tests give fake timers). */
-export interface OutputClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const realClock: OutputClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
 /**
  * What a session writes, on its way to the transport, with the output faults
  * applied: dropped while `hang` is on, garbled while `garbled` is, held
- * `SLOW_MS` while `slow` is. Order is kept: a part that needs no delay still
- * waits for a slow one written before it, and so does the hang-up (`after`).
+ * `SLOW_MS` while `slow` is (fault-effects.ts). Order is kept: a part that
+ * needs no delay still waits for a slow one written before it, and so does the
+ * hang-up (`after`).
  */
 export class StreamOutput {
-  private readonly queue: { at: number; run: () => void }[] = [];
-  private timer: unknown = null;
+  private readonly paced: PacedOutput;
 
   constructor(
     private readonly faults: FaultSet,
     private readonly send: (text: string) => void,
-    private readonly clock: OutputClock = realClock,
-  ) {}
+    clock: OutputClock = realClock,
+  ) {
+    this.paced = new PacedOutput(faults, clock);
+  }
 
   get hung(): boolean {
     return this.faults.has('hang');
@@ -78,40 +50,18 @@ export class StreamOutput {
 
   write(text: string): void {
     if (text === '' || this.hung) return;
-    const out = this.faults.has('garbled') ? garble(text) : text;
-    this.after(() => this.send(out));
+    const out = corrupt(this.faults, text);
+    this.paced.send(() => this.send(out));
   }
 
   /** Run `fn` once what was written before it has left (a hang-up after the last words). */
   after(fn: () => void): void {
-    const delay = this.faults.has('slow') ? SLOW_MS : 0;
-    if (delay === 0 && this.queue.length === 0) return fn();
-    this.queue.push({ at: this.clock.now() + delay, run: fn });
-    this.schedule();
+    this.paced.send(fn);
   }
 
   /** The transport is gone: drop what is still waiting. */
   clear(): void {
-    this.queue.length = 0;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    const head = this.queue[0];
-    if (this.timer !== null || !head) return;
-    this.timer = this.clock.setTimeout(
-      () => {
-        this.timer = null;
-        const now = this.clock.now();
-        // The head is due; what follows it goes too if it is due, however it was queued.
-        while (this.queue.length > 0 && (this.queue[0] as { at: number }).at <= now) {
-          (this.queue.shift() as { run: () => void }).run();
-        }
-        this.schedule();
-      },
-      Math.max(0, head.at - this.clock.now()),
-    );
+    this.paced.clear();
   }
 }
 

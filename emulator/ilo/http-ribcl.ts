@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EmulatorEvent } from '../events.js';
-import { corrupt, PacedOutput } from './faults.js';
+import { corrupt, PacedOutput } from '../fault-effects.js';
 import type { IloDevice } from './ilo-device.js';
 import type { RibclSession } from './ribcl.js';
 

@@ -1,8 +1,9 @@
 import type { EmulatorEvent } from '../events.js';
+import { corrupt, type OutputClock, PacedOutput, realClock } from '../fault-effects.js';
 import { handOff } from '../login.js';
 import { realScheduler, type Scheduler } from '../model/scheduler.js';
 import type { LineSession, Terminal } from '../session.js';
-import { corrupt, IloFaultSet, type OutputClock, PacedOutput, realClock } from './faults.js';
+import { IloFaultSet } from './faults.js';
 import type { IloDevice } from './ilo-device.js';
 import { type SmashClpPersonality, type SmashStatus, smashClp } from './smash-clp.js';
 

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import tls from 'node:tls';
 import type { EmulatorEvent } from '../events.js';
-import { corrupt, PacedOutput } from './faults.js';
+import { corrupt, PacedOutput } from '../fault-effects.js';
 import type { IloDevice } from './ilo-device.js';
 import { RibclSession } from './ribcl.js';
 import { tlsContextOptions } from './tls-versions.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EmulatorEvent } from '../../emulator/events.js';
-import { garble, IloFaultSet, type OutputClock, PacedOutput, SLOW_MS } from '../../emulator/ilo/faults.js';
+import { garble, type OutputClock, PacedOutput, SLOW_MS } from '../../emulator/fault-effects.js';
+import { IloFaultSet } from '../../emulator/ilo/faults.js';
 import { ILO_FAULTS, IloDevice } from '../../emulator/ilo/ilo-device.js';
 import { RibclSession, ribclDocument } from '../../emulator/ilo/ribcl.js';
 import { createSmashSession } from '../../emulator/ilo/smash-session.js';

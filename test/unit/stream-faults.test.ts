@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { garble, SLOW_MS } from '../../emulator/fault-effects.js';
 import { LineChannel } from '../../emulator/frontends/line-channel.js';
 import { SessionLimit } from '../../emulator/frontends/session-limit.js';
-import { garble, SLOW_MS } from '../../emulator/frontends/stream-faults.js';
 import type { LineSession, Terminal } from '../../emulator/session.js';
 import { ManualScheduler } from './support.js';
 
@@ -127,6 +127,13 @@ describe('garbled: line noise instead of text', () => {
     expect(g.slice(12, 14)).toBe('\r\n');
     expect(/^[\x20-\x7e\r\n]*$/.test(g)).toBe(true);
     expect(g).not.toMatch(/[A-Za-z0-9:>-]/);
+  });
+
+  it('garble makes anything beyond ASCII noise too, and leaves control characters (a backspace echo) alone', () => {
+    const g = garble('Tür\b \b');
+    expect(g).toHaveLength(6);
+    expect(/^[\x21-\x7e]{3}$/.test(g.slice(0, 3))).toBe(true);
+    expect(g.slice(3)).toBe('\b \b');
   });
 });
 
