@@ -81,6 +81,10 @@ export async function runProgram(argv: readonly string[]): Promise<void> {
     .option('--json', 'print the result as JSON (for CI)')
     .option('--fence <how>', 'wti (fence_wti) | fencekit (fence_fencekit) | stonith (cluster-glue plugins)', 'wti')
     .option('--subnet <a.b.c>', 'the lab link, a /24 inside 127.0.0.0/8', '127.0.12')
+    .option(
+      '--failure <how>',
+      'heartbeat only: how mclaws fails: kill (its heartbeat SIGKILLed, the resource runs on) | freeze (every process SIGSTOPped) | cut-link (its cable pulled)',
+    )
     .option('--keep', "keep the drill's directory (logs, state, shared disk) afterwards")
     .addHelpText(
       'after',

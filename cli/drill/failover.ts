@@ -40,7 +40,7 @@ export async function resourceOn(cluster: DrillCluster, node: string, timeline: 
  * found a Pacemaker 2.1.5 that started the resource on the new node without
  * fencing the lost one. The drills test a settled cluster.
  */
-async function settle(cluster: DrillCluster, node: string): Promise<void> {
+export async function settle(cluster: DrillCluster, node: string): Promise<void> {
   const r = await cluster.inNode(node, '/usr/sbin/crm_resource', ['--wait', '--timeout', '60s'], 70_000);
   if (r.code !== 0) throw new Error(`the cluster did not settle within 60 s: ${r.stderr.trim()}`);
 }

@@ -50,20 +50,26 @@ export interface HeartbeatDrillOptions {
 
 /**
  * The scenario as `fencekit drill heartbeat` runs it (registry.ts lists it): a
- * stack of its own, on the drill's --subnet, mclaws' heartbeat killed. The
+ * stack of its own, on the drill's --subnet, mclaws failing as --failure says
+ * (its heartbeat killed unless told otherwise). The
  * fencing is always heartbeat's own `stonith_host` line with wti_nps, whatever
  * --fence says.
  */
 export const heartbeat: Scenario = {
   name: HEARTBEAT_SCENARIO,
   summary:
-    "heartbeat 3 (pete, mclaws) with stonith_host * wti_nps: kill mclaws' heartbeat; pete resets it through the IPS-800 and only then takes the resource",
+    'heartbeat 3 (pete, mclaws) with stonith_host * wti_nps: mclaws fails (--failure kill, freeze or cut-link); pete resets it through the IPS-800 and only then takes the resource',
   ownStack: true,
+  failures: HEARTBEAT_FAILURES,
   checkPrerequisites: checkHeartbeatPrerequisites,
   run(ctx) {
-    ctx.say(`drill heartbeat: starting the lab, pete and mclaws on ${ctx.options.subnet}.0/24`);
+    const failure = (ctx.options.failure ?? 'kill') as HeartbeatFailure;
+    ctx.say(
+      `drill heartbeat: starting the lab, pete and mclaws on ${ctx.options.subnet}.0/24; mclaws will fail: ${failure}`,
+    );
     return heartbeatDrill({
       subnet: ctx.options.subnet,
+      failure,
       keep: ctx.options.keep,
       signal: ctx.signal,
       onEntry: (e) =>

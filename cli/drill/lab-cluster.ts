@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Lab } from '../../emulator/lab/lab.js';
 import { parseLabConfig } from '../../emulator/lab/lab-config.js';
-import { ip, vethName } from '../../emulator/lab/loads/node-link.js';
+import { ip, isolatePort, vethName } from '../../emulator/lab/loads/node-link.js';
 import { nodeRoot } from '../../emulator/lab/loads/node-load.js';
 import type { Actor, LabEvent } from '../../emulator/lab/types.js';
 import { bootScript, cibXml, corosyncConf, type DrillNode, type FenceSetup } from './cluster-files.js';
@@ -173,16 +173,8 @@ export async function startDrillCluster(opts: DrillClusterOptions): Promise<Dril
       await ip(['link', 'set', veth, up ? 'up' : 'down']);
     },
     async isolate(on) {
-      for (const n of nodes) {
-        await exec('/usr/sbin/bridge', [
-          'link',
-          'set',
-          'dev',
-          vethName(stateDir, UNIT, n.plug),
-          'isolated',
-          on ? 'on' : 'off',
-        ]);
-      }
+      // Kept across the nodes' reboots: the one fenced boots again still cut off from the other.
+      for (const n of nodes) await isolatePort(vethName(stateDir, UNIT, n.plug), on);
     },
     pacemakerLog(name) {
       const root = nodeRoot({ stateDir, unit: UNIT, plug: node(name).plug });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { checkNodeSupport, NodeLoadError } from '../../emulator/lab/loads/node-load.js';
 import { DRILL_EXIT } from './exit-codes.js';
+import { type DrillFlags, drillOptions } from './flags.js';
 import { type DrillCluster, startDrillCluster } from './lab-cluster.js';
 import { formatResult } from './print.js';
 import { findScenario, SCENARIOS } from './registry.js';
@@ -12,13 +13,6 @@ import type { DrillResult } from './timeline.js';
  * cluster, run the scenario, print its timeline and verdict (or JSON), stop
  * everything it started, and return the exit status (exit-codes.ts).
  */
-export interface DrillFlags {
-  json?: boolean;
-  fence?: string;
-  subnet?: string;
-  keep?: boolean;
-}
-
 const PACEMAKER = [
   '/usr/sbin/corosync',
   '/usr/sbin/pacemakerd',
@@ -43,17 +37,12 @@ export async function runDrill(
     err(`fencekit drill: no scenario '${name}' (scenarios: ${SCENARIOS.map((s) => s.name).join(', ')})\n`);
     return DRILL_EXIT.usage;
   }
-  const fence = (flags.fence ?? 'wti') as DrillOptions['fence'];
-  if (!(fence in AGENTS)) {
-    err(`fencekit drill: --fence must be wti, fencekit or stonith (not '${flags.fence}')\n`);
+  const options = drillOptions(scenario, flags);
+  if ('usage' in options) {
+    err(`fencekit drill: ${options.usage}\n`);
     return DRILL_EXIT.usage;
   }
-  const subnet = flags.subnet ?? '127.0.12';
-  if (!/^127\.\d{1,3}\.\d{1,3}$/.test(subnet)) {
-    err(`fencekit drill: --subnet must be the first three octets of a 127.0.0.0/8 /24 (127.0.12), not '${subnet}'\n`);
-    return DRILL_EXIT.usage;
-  }
-  const options: DrillOptions = { fence, subnet, keep: flags.keep ?? false };
+  const { fence, subnet } = options;
 
   try {
     await checkNodeSupport();

@@ -23,6 +23,8 @@ export interface DrillOptions {
   /** The lab link's first three octets. */
   subnet: string;
   keep: boolean;
+  /** How the victim fails, for a scenario that offers a choice (`--failure`; one of its `failures`). */
+  failure?: string;
 }
 
 export interface Scenario {
@@ -31,6 +33,8 @@ export interface Scenario {
   summary: string;
   /** The scenario starts its own cluster stack (heartbeat), not the Pacemaker one. */
   ownStack?: boolean;
+  /** The failures `--failure` may choose, the default first; a scenario without them refuses the flag. */
+  failures?: readonly string[];
   /** What the scenario needs beyond a node load (packages): throws a NodeLoadError naming it. */
   checkPrerequisites?(): Promise<void>;
   run(ctx: ScenarioContext): Promise<DrillResult>;

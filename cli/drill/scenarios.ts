@@ -1,4 +1,4 @@
-import { addLabEvents, DRILL_ACTOR, killCorosync, resourceOn, watchFailover } from './failover.js';
+import { addLabEvents, DRILL_ACTOR, killCorosync, resourceOn, settle, watchFailover } from './failover.js';
 import { type DrillCluster, UNIT, waitFor } from './lab-cluster.js';
 import { type Scenario, type ScenarioContext, Timeline } from './scenario.js';
 import type { DrillResult } from './timeline.js';
@@ -99,8 +99,22 @@ export const splitBrain: Scenario = {
         60_000,
       );
       // The loser boots again but, isolated, has no quorum (two_node waits for all): it must not fence or run anything.
+      // Asking right after the boot proves nothing (its Pacemaker is not up yet): wait until the
+      // loser's own Pacemaker has elected a DC and has nothing left to do, then ask it.
       await waitFor(`${loser} booted again`, async () => cluster.loadStatus(loser) === 'alive', 60_000);
+      await waitFor(
+        `${loser}'s Pacemaker deciding (a DC elected)`,
+        async () => ((await cluster.status(loser))?.dc ?? null) !== null,
+        60_000,
+      );
+      await settle(cluster, loser);
       const loserView = await cluster.status(loser);
+      timeline.add(
+        'note',
+        Date.now(),
+        loser,
+        `rebooted, still isolated, its Pacemaker settled: sees ${loserView?.online.join(', ') || 'no node'} online, the resource on ${loserView?.resourceOn.join(', ') || 'no node'}`,
+      );
       if (loserView?.resourceOn.includes(loser)) reasons.push(`${loser} runs the resource after its reboot`);
     } catch (err) {
       reasons.push((err as Error).message);

@@ -126,5 +126,43 @@ export async function plugVeth(subnet: Subnet, host: string, pid: number): Promi
   await ip(['link', 'del', host]); // a pair left by a node whose namespace is still going away
   await mustIp(['link', 'add', host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', String(pid)]);
   setRouteLocalnet(host);
-  await mustIp(['link', 'set', host, 'master', subnet.bridge, 'up']);
+  await mustIp(['link', 'set', host, 'master', subnet.bridge]);
+  // Before the port comes up (and before the node's boot command runs): a node
+  // rebooted by its fence must not get one packet past an isolation.
+  if (isolatedPorts.has(host)) await mustIp(isolateArgs(host, true));
+  await mustIp(['link', 'set', host, 'up']);
+}
+
+/**
+ * Host ports isolated on their bridge, by veth name. The setting belongs to
+ * the port, not the veth: a node's veth dies with its namespace at every power
+ * cut, and the one its next boot makes must be isolated too, as a switch
+ * port's setting outlives the machine plugged into it.
+ */
+const isolatedPorts = new Set<string>();
+
+const isolateArgs = (host: string, on: boolean) => [
+  'link',
+  'set',
+  'dev',
+  host,
+  'type',
+  'bridge_slave',
+  'isolated',
+  on ? 'on' : 'off',
+];
+
+/**
+ * Isolate a node's port (bridge port isolation: isolated ports reach the
+ * bridge and the other ports, not each other), now and after every reboot
+ * of the node, until turned off.
+ */
+export async function isolatePort(host: string, on: boolean): Promise<void> {
+  if (on) isolatedPorts.add(host);
+  else isolatedPorts.delete(host);
+  // The port is absent while its node is off: plugVeth applies the setting when it boots.
+  const r = await ip(isolateArgs(host, on));
+  if (r.code !== 0 && (await ip(['link', 'show', 'dev', host])).code === 0) {
+    throw new Error(`ip ${isolateArgs(host, on).join(' ')}: ${r.stderr}`);
+  }
 }
