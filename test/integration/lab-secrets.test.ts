@@ -87,8 +87,12 @@ describe.skipIf(!wti.available)('no secret leaves the lab', () => {
     admin = ready.admin;
     port = Number(/-u (\d+)/.exec(ready.units[0]?.reach.join('\n') ?? '')?.[1]);
   });
-  afterAll(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+  afterAll(async () => {
+    // SIGTERM, not SIGKILL: the lab must kill its loads' process groups on its way out.
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await waitFor(() => child.exitCode !== null || child.signalCode !== null, { what: 'the lab to stop' });
+    }
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
