@@ -106,6 +106,34 @@ describe('fencekit lab', () => {
     },
   );
 
+  it('a second SIGTERM while it stops does not cut the stop short', async () => {
+    // The OFF command of the exec load waits for a file: the stop is held open until the test says so.
+    const go = path.join(dir, 'go');
+    const file = writeConfig(dir, '127.0.7.201', {
+      admin: null,
+      units: [
+        {
+          name: 'a',
+          model: 'ips800',
+          listen: '127.0.7.201:0',
+          loads: {
+            1: { exec: `[ "$FENCEKIT_STATE" = on ] || while [ ! -e ${go} ]; do sleep 0.05; done` },
+            2: { process: 'exec sleep 100000' },
+          },
+        },
+      ],
+    });
+    const lab = startLab(process.execPath, [FENCEKIT, 'lab', file, '--json'], dir);
+    const ready = await lab.ready;
+    await waitFor(() => lab.stderr().includes('"plug":1,"status":"alive"'), { what: 'the exec load to be on' });
+    lab.child.kill('SIGTERM');
+    await waitFor(() => lab.stderr().includes('"what":"stopping"'), { what: 'the lab to begin stopping' });
+    lab.child.kill('SIGTERM');
+    fs.writeFileSync(go, '');
+    expect(await lab.exited).toEqual({ code: 0, signal: null });
+    expect(loadPids(ready).every(gone)).toBe(true);
+  });
+
   it('a bad config is one line and status 64, nothing started', async () => {
     const file = writeConfig(dir, '127.0.7.31', {
       units: [{ name: 'a', model: 'ips800', listen: '127.0.7.31:0', sshh: 1 }],
