@@ -14,7 +14,7 @@ import { waitFor } from '../helpers/wait.js';
  * `fencekit lab` as a process: ready output, SIGTERM and SIGINT stop it with
  * every load's process gone, a start that fails says why in one line with the
  * documented status, and a lab started through npx stops when npx is killed.
- * Addresses 127.0.7.30–39 (test/helpers/ADDRESSES.md).
+ * Addresses 127.0.7.30–39 and 127.0.7.201 (test/helpers/ADDRESSES.md).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -9,7 +9,7 @@ import { waitFor } from '../helpers/wait.js';
 
 /**
  * The admin API against a fake lab (real WTI units, loads as a status): routes,
- * errors, the token, the event stream. Addresses 127.0.8.1–4 (ADDRESSES.md).
+ * errors, the token, the event stream. Addresses 127.0.8.1–4 and 127.0.8.200 (ADDRESSES.md).
  */
 const TOKEN = 'correct-horse-battery-staple';
 
