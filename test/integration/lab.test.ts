@@ -82,6 +82,14 @@ describe('the lab config', () => {
     expect(configError({ units: [wti('a')], extra: 1 })).toMatch(/^lab\.json: unknown key 'extra'/);
   });
 
+  it('a config that is not JSON is named by line and column, never quoted (it may hold a password)', () => {
+    const file = path.join(dir, 'lab.json');
+    fs.writeFileSync(file, '{ "units": [{ "name": "a", "model": "ips800",\n  "password": "pw-Hq4-secret" x }] }');
+    expect(() => readLabConfig(file)).toThrow(
+      new ConfigError(`lab config ${file} is not valid JSON: at line 2, column 31, expected ',' or '}'`),
+    );
+  });
+
   it('resolves paths from the config file and puts the state beside it by default', () => {
     const file = path.join(dir, 'lab.json');
     fs.writeFileSync(
