@@ -11,6 +11,7 @@ import {
   validateConfig,
 } from '../emulator/config.js';
 import { EventBus } from '../emulator/events.js';
+import { describeJsonSyntax } from '../emulator/json-syntax.js';
 import { checkServes, checkUnitConfig, kindOfModel, type ModelKind } from '../emulator/models.js';
 import { UnitHost } from '../emulator/unit-host.js';
 import { FencekitError, UsageError } from '../src/errors.js';
@@ -75,8 +76,9 @@ function readConfigFile(file: string): Partial<EmulatorConfig> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+  } catch {
+    // Not V8's message: it may quote the text, and the password in it.
+    throw new UsageError(`config file ${file} ${describeJsonSyntax(text)}`);
   }
   const config = validateConfig(raw, file);
   // A user's password files are found from the config file, wherever the emulator was started.

@@ -103,6 +103,9 @@ export async function runLab(file: string, flags: LabFlags): Promise<void> {
       server = await startAdminServer(lab, admin);
     } catch (err) {
       await lab.stop();
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      unwatch();
       throw startupError(err);
     }
   }
@@ -128,11 +131,13 @@ export async function runLab(file: string, flags: LabFlags): Promise<void> {
   }
 
   await stopRequested;
+  // The handlers stay while the lab stops: a second SIGTERM (systemd, an impatient Ctrl-C) must not
+  // kill the process half-way, leaving the loads' detached process groups running and the audit unsynced.
+  await server?.close();
+  await lab.stop();
   process.off('SIGINT', shutdown);
   process.off('SIGTERM', shutdown);
   unwatch();
-  await server?.close();
-  await lab.stop();
   stopLog();
   if (!flags.json) process.stdout.write('stopped\n');
 }

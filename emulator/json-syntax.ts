@@ -14,6 +14,19 @@ export interface JsonSyntaxProblem {
   truncated: boolean;
 }
 
+/**
+ * "is not valid JSON: at line 3, column 12, expected ',' or '}'", for a file
+ * JSON.parse refused: never V8's own message, which may quote the text (a
+ * config file may hold a password).
+ */
+export function describeJsonSyntax(text: string): string {
+  const p = findJsonSyntaxProblem(text);
+  if (!p) return 'is not valid JSON';
+  const where = `line ${p.line}, column ${p.column}`;
+  if (p.truncated) return `is not valid JSON: it ends at ${where} where ${p.expected} was expected (cut short?)`;
+  return `is not valid JSON: at ${where}, expected ${p.expected}`;
+}
+
 export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
   let i = 0;
   const fail = (expected: string): never => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ADDRESS_KEYS, ConfigError, type UnitConfig, validateConfig } from '../config.js';
+import { describeJsonSyntax } from '../json-syntax.js';
 import { checkUnitConfig, kindOfModel } from '../models.js';
 import type { LoadSpec } from './types.js';
 
@@ -57,8 +58,9 @@ export function readLabConfig(file: string): LabConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`lab config ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  } catch {
+    // Not V8's message (nor the error as a cause): it may quote the text, and a unit's `password` with it.
+    throw new ConfigError(`lab config ${file} ${describeJsonSyntax(text)}`);
   }
   return parseLabConfig(raw, file, path.dirname(path.resolve(file)));
 }

@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminServer, startAdminServer } from '../../emulator/lab/admin/server.js';
-import { Lab } from '../../emulator/lab/lab.js';
-import { parseLabConfig } from '../../emulator/lab/lab-config.js';
+import type { Lab } from '../../emulator/lab/lab.js';
 import type { PlugView, UnitView } from '../../emulator/lab/types.js';
 import { peer, run } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
+import { startWtiLab, type WtiLab } from '../helpers/wti-lab.js';
 
 /**
  * Faults injected through the admin API make the real fence_wti fail as the
@@ -19,7 +16,7 @@ const { available } = peer(FENCE_WTI);
 const PASSWORD = 'secret';
 
 describe.skipIf(!available)('fault injection through the admin API, judged by fence_wti', () => {
-  let stateDir: string;
+  let wtiLab: WtiLab;
   let lab: Lab;
   let admin: AdminServer;
   let port = 0;
@@ -55,35 +52,13 @@ describe.skipIf(!available)('fault injection through the admin API, judged by fe
   const plug5 = async () => ((await api('GET', '/api/units/wti-a')).json as UnitView).plugs.find((p) => p.plug === 5);
 
   beforeAll(async () => {
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fencekit-lab-faults-'));
-    const config = parseLabConfig(
-      {
-        stateDir,
-        admin: null,
-        units: [
-          {
-            name: 'wti-a',
-            model: 'ips800',
-            listen: '127.0.8.10:0',
-            password: PASSWORD,
-            bootDelay: 0,
-            plugs: [{ number: 5, name: 'node-a' }],
-            loads: { '5': { process: 'exec sleep 100000' } },
-          },
-        ],
-      },
-      'lab-admin-faults.test',
-      stateDir,
-    );
-    lab = await Lab.start(config, { stateDir });
-    const telnet = (lab.host('wti-a').frontEnds as { telnet?: { address?: { port: number } } | null }).telnet;
-    port = telnet?.address?.port ?? 0;
+    wtiLab = await startWtiLab({ host: '127.0.8.10', password: PASSWORD, label: 'lab-admin-faults' });
+    ({ lab, port } = wtiLab);
     admin = await startAdminServer(lab, { listen: '127.0.8.11:0' });
   });
   afterAll(async () => {
     await admin?.close();
-    await lab?.stop();
-    if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+    await wtiLab?.stop();
   });
 
   it('fences with no fault: the plug goes OFF and the load is dead', async () => {

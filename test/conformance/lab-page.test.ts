@@ -1,14 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminLab } from '../../emulator/lab/admin/admin-lab.js';
 import { type AdminServer, startAdminServer } from '../../emulator/lab/admin/server.js';
-import { Lab } from '../../emulator/lab/lab.js';
-import { parseLabConfig } from '../../emulator/lab/lab-config.js';
+import type { Lab } from '../../emulator/lab/lab.js';
 import { chromiumPeer, launchChromium } from '../helpers/browser.js';
 import { peer, run } from '../helpers/run.js';
+import { startWtiLab, type WtiLab } from '../helpers/wti-lab.js';
 
 /**
  * The live page in a real headless Chromium, against a real Lab: a WTI unit
@@ -26,7 +24,7 @@ const TOKEN = 'lab-page-token';
 const PASSWORD = 'secret';
 
 describe.skipIf(!wti.available || !browserPeer.available)('the live page, in Chromium, against a real lab', () => {
-  let stateDir: string;
+  let wtiLab: WtiLab;
   let lab: Lab;
   let admin: AdminServer;
   let browser: Browser;
@@ -43,29 +41,8 @@ describe.skipIf(!wti.available || !browserPeer.available)('the live page, in Chr
   const pageCaughtUp = (id: number) => page.locator(`#events li[data-event-id="${id}"]`).waitFor();
 
   beforeAll(async () => {
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fencekit-lab-page-'));
-    const config = parseLabConfig(
-      {
-        stateDir,
-        admin: null,
-        units: [
-          {
-            name: 'wti-a',
-            model: 'ips800',
-            listen: '127.0.8.20:0',
-            password: PASSWORD,
-            bootDelay: 0,
-            plugs: [{ number: 5, name: 'node-a' }],
-            loads: { '5': { process: 'exec sleep 100000' } },
-          },
-        ],
-      },
-      'lab-page.test',
-      stateDir,
-    );
-    lab = await Lab.start(config, { stateDir });
-    const telnet = (lab.host('wti-a').frontEnds as { telnet?: { address?: { port: number } } | null }).telnet;
-    port = telnet?.address?.port ?? 0;
+    wtiLab = await startWtiLab({ host: '127.0.8.20', password: PASSWORD, label: 'lab-page' });
+    ({ lab, port } = wtiLab);
     admin = await startAdminServer(lab, { listen: '127.0.8.21:0', token: TOKEN, tokenName: 'ci' });
     browser = await launchChromium();
     page = await browser.newPage();
@@ -75,8 +52,7 @@ describe.skipIf(!wti.available || !browserPeer.available)('the live page, in Chr
   afterAll(async () => {
     await browser?.close();
     await admin?.close();
-    await lab?.stop();
-    if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+    await wtiLab?.stop();
   });
 
   it('asks for the token once, then shows the unit with its plug on and its load alive', async () => {

@@ -99,6 +99,13 @@ describe('fencekit emulate', () => {
     const r = await run(process.execPath, [FENCEKIT, 'emulate', '--config', config]);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain("unknown setting 'lisen'");
+    // Not JSON: where, not V8's message (which quotes the text, password and all).
+    fs.writeFileSync(config, '{ "model": "ips800", "password": "pw-Hq4-secret" x }');
+    const notJson = await run(process.execPath, [FENCEKIT, 'emulate', '--config', config]);
+    expect(notJson.code).toBe(64);
+    expect(notJson.stderr).toBe(
+      `fencekit: config file ${config} is not valid JSON: at line 1, column 50, expected ',' or '}'\n`,
+    );
     const long = await run(process.execPath, [
       FENCEKIT,
       'emulate',

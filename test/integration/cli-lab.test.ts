@@ -14,7 +14,7 @@ import { waitFor } from '../helpers/wait.js';
  * `fencekit lab` as a process: ready output, SIGTERM and SIGINT stop it with
  * every load's process gone, a start that fails says why in one line with the
  * documented status, and a lab started through npx stops when npx is killed.
- * Addresses 127.0.7.30–39 (test/helpers/ADDRESSES.md).
+ * Addresses 127.0.7.30–39 and 127.0.7.201–202 (test/helpers/ADDRESSES.md).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -85,6 +85,15 @@ const gone = (pid: number) => {
   }
 };
 
+/** A unit on 127.0.7.202 whose plug 1 powers a process that writes its pid to load.pid in the config's folder. */
+const unitWithLoad = {
+  name: 'a',
+  model: 'ips800',
+  listen: '127.0.7.202:0',
+  loads: { 1: { process: 'echo $$ > load.pid; exec sleep 100000', cwd: '.' } },
+};
+const taken = (port: number) => ({ name: 'b', model: 'ips800', listen: `127.0.7.202:${port}` });
+
 const loadPids = (r: Ready) => r.units.flatMap((u) => u.plugs.flatMap((p) => (p.load?.pid ? [p.load.pid] : [])));
 
 describe('fencekit lab', () => {
@@ -105,6 +114,34 @@ describe('fencekit lab', () => {
       expect(lab.stderr()).toContain('"what":"stopping"');
     },
   );
+
+  it('a second SIGTERM while it stops does not cut the stop short', async () => {
+    // The OFF command of the exec load waits for a file: the stop is held open until the test says so.
+    const go = path.join(dir, 'go');
+    const file = writeConfig(dir, '127.0.7.201', {
+      admin: null,
+      units: [
+        {
+          name: 'a',
+          model: 'ips800',
+          listen: '127.0.7.201:0',
+          loads: {
+            1: { exec: `[ "$FENCEKIT_STATE" = on ] || while [ ! -e ${go} ]; do sleep 0.05; done` },
+            2: { process: 'exec sleep 100000' },
+          },
+        },
+      ],
+    });
+    const lab = startLab(process.execPath, [FENCEKIT, 'lab', file, '--json'], dir);
+    const ready = await lab.ready;
+    await waitFor(() => lab.stderr().includes('"plug":1,"status":"alive"'), { what: 'the exec load to be on' });
+    lab.child.kill('SIGTERM');
+    await waitFor(() => lab.stderr().includes('"what":"stopping"'), { what: 'the lab to begin stopping' });
+    lab.child.kill('SIGTERM');
+    fs.writeFileSync(go, '');
+    expect(await lab.exited).toEqual({ code: 0, signal: null });
+    expect(loadPids(ready).every(gone)).toBe(true);
+  });
 
   it('a bad config is one line and status 64, nothing started', async () => {
     const file = writeConfig(dir, '127.0.7.31', {
@@ -141,6 +178,27 @@ describe('fencekit lab', () => {
       expect(r.stderr).toMatch(/^fencekit: cannot listen: .*EADDRINUSE[^\n]*\n$/);
     } finally {
       taken.close();
+    }
+  });
+
+  it.each([
+    ['a unit', (port: number) => ({ admin: null, units: [unitWithLoad, taken(port)] })],
+    ['the admin API', (port: number) => ({ admin: { listen: `127.0.7.202:${port}` }, units: [unitWithLoad] })],
+  ])('%s that cannot listen after a unit with a load started: status 1, no load left running', async (_what, cfg) => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.7.202', resolve));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const file = path.join(dir, 'lab.json');
+      fs.writeFileSync(file, JSON.stringify(cfg(port)));
+      const r = await run(process.execPath, [FENCEKIT, 'lab', file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/EADDRINUSE/);
+      // The load either never started or was killed with the lab: no process of it is left.
+      const pidFile = path.join(dir, 'load.pid');
+      if (fs.existsSync(pidFile)) expect(gone(Number(fs.readFileSync(pidFile, 'utf8')))).toBe(true);
+    } finally {
+      busy.close();
     }
   });
 

@@ -9,7 +9,7 @@ import { waitFor } from '../helpers/wait.js';
 
 /**
  * The admin API against a fake lab (real WTI units, loads as a status): routes,
- * errors, the token, the event stream. Addresses 127.0.8.1–4 (ADDRESSES.md).
+ * errors, the token, the event stream. Addresses 127.0.8.1–4 and 127.0.8.200 (ADDRESSES.md).
  */
 const TOKEN = 'correct-horse-battery-staple';
 
@@ -168,6 +168,26 @@ describe('errors are JSON with the right status, and never take the server down'
     expect((await call(open, 'GET', '/healthz')).status).toBe(200);
   });
 
+  it('without a token, answers only to a loopback Host (DNS rebinding); with one, the token decides', async () => {
+    const withHost = (server: AdminServer, host: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(new URL('/api/units/wti-a/plugs/5', server.url), {
+          method: 'POST',
+          headers: { host, origin: `http://${host}`, 'content-type': 'application/json', ...headers },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end('{"action":"off"}');
+      });
+    expect(await withHost(open, 'evil.example:8780')).toBe(403);
+    expect(lab.unit('wti-a').plugs.find((p) => p.plug === 5)?.state).toBe('ON');
+    expect(await withHost(open, 'localhost:8780')).toBe(200);
+    expect(await withHost(guarded, 'lab.example:8780', { authorization: `Bearer ${TOKEN}` })).toBe(200);
+  });
+
   it('names the allowed methods on a 405', async () => {
     const r = await call(open, 'GET', '/api/units/wti-a/faults/busy');
     expect(r.status).toBe(405);
@@ -263,6 +283,27 @@ describe('the event stream', () => {
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
     } finally {
       sse.close();
+    }
+  });
+
+  it('refuses one stream more than its cap with a 503, and takes one again once a stream ends', async () => {
+    const capped = await startAdminServer(lab, { listen: '127.0.8.200:0', maxStreams: 2 });
+    const streams: AbortController[] = [];
+    const openStream = async () => {
+      const abort = new AbortController();
+      const res = await fetch(new URL('/api/events', capped.url), { signal: abort.signal });
+      if (res.status === 200) streams.push(abort);
+      else await res.text();
+      return res.status;
+    };
+    try {
+      expect([await openStream(), await openStream()]).toEqual([200, 200]);
+      expect(await openStream()).toBe(503);
+      streams.shift()?.abort();
+      await waitFor(async () => (await openStream()) === 200, { what: 'a free stream slot' });
+    } finally {
+      for (const s of streams) s.abort();
+      await capped.close();
     }
   });
 

@@ -36,6 +36,16 @@ const wti = (name: string, extra: Record<string, unknown> = {}) => ({
 const config = (units: unknown[], extra: Record<string, unknown> = {}) =>
   parseLabConfig({ admin: null, units, ...extra }, 'lab.json', dir);
 
+/** The process exists and is not a zombie (an orphan is reaped by PID 1 when PID 1 gets round to it). */
+function running(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 function configError(raw: unknown): string {
   try {
     parseLabConfig(raw, 'lab.json', dir);
@@ -70,6 +80,14 @@ describe('the lab config', () => {
       configError({ units: [wti('a', { listen: '127.0.7.20:2000' }), wti('b', { listen: '127.0.7.20:2000' })] }),
     ).toBe("lab.json: unit 'b': 'listen' 127.0.7.20:2000 is already unit 'a''s");
     expect(configError({ units: [wti('a')], extra: 1 })).toMatch(/^lab\.json: unknown key 'extra'/);
+  });
+
+  it('a config that is not JSON is named by line and column, never quoted (it may hold a password)', () => {
+    const file = path.join(dir, 'lab.json');
+    fs.writeFileSync(file, '{ "units": [{ "name": "a", "model": "ips800",\n  "password": "pw-Hq4-secret" x }] }');
+    expect(() => readLabConfig(file)).toThrow(
+      new ConfigError(`lab config ${file} is not valid JSON: at line 2, column 31, expected ',' or '}'`),
+    );
   });
 
   it('resolves paths from the config file and puts the state beside it by default', () => {
@@ -154,6 +172,17 @@ describe('the lab at run time', () => {
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => `${l.from}>${l.to}`)).toEqual(['ON>OFF', 'OFF>ON']);
     await waitFor(() => lab?.unit('a').plugs[1]?.load?.status === 'alive', { what: 'the load to start again' });
+  });
+
+  it('a power cut kills what a crashed command left running in its process group', async () => {
+    const pidFile = path.join(dir, 'orphan.pid');
+    const c = config([wti('a', { loads: { 2: { process: `sleep 100000 & echo $! > ${pidFile}; exit 3` } } })]);
+    lab = await Lab.start(c, { stateDir: path.join(dir, 'state') });
+    await waitFor(() => lab?.unit('a').plugs[1]?.load?.status === 'crashed', { what: 'the shell to exit' });
+    const orphan = Number(fs.readFileSync(pidFile, 'utf8'));
+    expect(running(orphan)).toBe(true);
+    await lab.setPlug('a', 2, 'off', API);
+    expect(running(orphan)).toBe(false);
   });
 
   it('says ENOUNIT, ENOPLUG, ENOFAULT and ENOLOAD with what there is', async () => {

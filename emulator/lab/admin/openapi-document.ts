@@ -464,6 +464,16 @@ export const LAB_API_DOCUMENT = {
           '401': {
             $ref: '#/components/responses/Unauthorized',
           },
+          '503': {
+            description: 'Too many event streams are open already (EBUSY); try again after Retry-After',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
         },
       },
     },

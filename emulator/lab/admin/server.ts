@@ -27,6 +27,8 @@ export interface AdminServerOptions {
   tokenName?: string;
   /** Between two SSE keep-alive comments; default 15 s. */
   keepAliveMs?: number;
+  /** Event streams open at once; one more is a 503 (each holds a socket and a buffer); default 64. */
+  maxStreams?: number;
   /** A request failed in a way the lab did not name (a bug): the client got a 500, this gets the error. */
   onError?: (err: unknown) => void;
 }
@@ -38,6 +40,7 @@ export interface AdminServer {
 }
 
 const DEFAULT_KEEP_ALIVE_MS = 15_000;
+const DEFAULT_MAX_STREAMS = 64;
 
 export async function startAdminServer(lab: AdminLab, opts: AdminServerOptions): Promise<AdminServer> {
   const { host, port } = parseListen(opts.listen);
@@ -53,10 +56,14 @@ export async function startAdminServer(lab: AdminLab, opts: AdminServerOptions):
   const tokens = new TokenCheck(opts.token, opts.tokenName ?? 'admin');
   const router = new Router<Handler>(ROUTES);
   const metrics = new LabMetrics(lab);
-  const hub = new SseHub(lab.events, { keepAliveMs: opts.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS });
+  const hub = new SseHub(lab.events, {
+    keepAliveMs: opts.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
+    maxClients: opts.maxStreams ?? DEFAULT_MAX_STREAMS,
+  });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
+      if (!tokens.required) checkHost(req);
       const url = new URL(req.url ?? '/', 'http://lab.invalid');
       const { route, params } = router.match(req.method ?? 'GET', url.pathname);
       const token = route.public ? undefined : tokens.check(req, url);
@@ -120,6 +127,27 @@ export function isLoopback(host: string): boolean {
 function peerOf(req: IncomingMessage): string {
   const address = (req.socket.remoteAddress ?? '').replace(/^::ffff:/i, '');
   return `${address.includes(':') ? `[${address}]` : address}:${req.socket.remotePort ?? 0}`;
+}
+
+/**
+ * Without a token, the port on loopback is the only guard, and DNS rebinding
+ * gets round it: a page of evil.example whose name now resolves to 127.0.0.1
+ * is, to the browser, same-origin with the lab (its Origin and Host agree).
+ * What gives it away is the Host header: a lab without a token answers only
+ * to a loopback name or address.
+ */
+function checkHost(req: IncomingMessage): void {
+  const header = req.headers.host;
+  if (header === undefined) return; // HTTP/1.0: no name was used to reach us
+  const host = /^(?:\[([^\]]*)\]|([^:]*))(?::\d*)?$/.exec(header);
+  const name = (host?.[1] ?? host?.[2] ?? '').toLowerCase();
+  if (!isLoopback(name)) {
+    throw new HttpError(
+      403,
+      'EFORBIDDEN',
+      `this lab has no admin token, so it answers only to a loopback address, not to '${header.slice(0, 64)}'`,
+    );
+  }
 }
 
 /**

@@ -14,6 +14,8 @@ import { HttpError } from './http-error.js';
 export interface SseOptions {
   /** Between two keep-alive comments, so proxies and idle timers see traffic. */
   keepAliveMs: number;
+  /** Streams open at once; one more is refused with a 503 before anything is written. */
+  maxClients: number;
 }
 
 /** A client that lets this much pile up unread is cut off: it would only hold memory. */
@@ -33,6 +35,11 @@ export class SseHub {
 
   /** Serve one client until it goes away (or the hub closes). */
   open(req: IncomingMessage, res: ServerResponse, since: number): void {
+    if (this.clients.size >= this.opts.maxClients) {
+      throw new HttpError(503, 'EBUSY', `${this.opts.maxClients} event streams are open already; close one`, {
+        'retry-after': '5',
+      });
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',

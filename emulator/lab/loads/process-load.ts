@@ -32,6 +32,12 @@ export class ProcessLoad implements Load {
   readonly kind = 'process' as const;
   private child: ChildProcess | null = null;
   private pgid: number | null = null;
+  /**
+   * The group of a command that exited by itself: its shell is gone, but what
+   * it started in the background may still run in that group, and a power cut
+   * must reach it too.
+   */
+  private orphans: number | null = null;
   private status: LoadStatus = 'off';
   private exit: LoadView['exit'];
   private killing = false;
@@ -120,6 +126,7 @@ export class ProcessLoad implements Load {
       this.pgid = null;
       this.exit = { code, signal };
       if (this.killing) return; // kill() reports `dead` once the whole group is gone
+      this.orphans = child.pid ?? null;
       this.setStatus('crashed');
       this.note(`exited by itself (${signal ?? `code ${code}`}) while the plug is ON`);
     });
@@ -137,6 +144,13 @@ export class ProcessLoad implements Load {
     const child = this.child;
     const pgid = this.pgid;
     if (!child || pgid === null) {
+      const orphans = this.orphans;
+      this.orphans = null;
+      if (orphans !== null && groupAlive(orphans)) {
+        this.signal('SIGKILL', orphans);
+        await groupGone(orphans);
+        this.note('its leftover processes killed by a power cut (SIGKILL to its process group)');
+      }
       if (this.status !== 'off' && this.status !== 'dead') this.setStatus('off');
       return;
     }
