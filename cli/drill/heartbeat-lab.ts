@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Lab } from '../../emulator/lab/lab.js';
 import { parseLabConfig } from '../../emulator/lab/lab-config.js';
 import { ip, vethName } from '../../emulator/lab/loads/node-link.js';
+import { pidsInNamespaceOf } from '../../emulator/lab/loads/pid-namespace.js';
 import type { LabEvent } from '../../emulator/lab/types.js';
 import { type ExecResult, exec } from './exec.js';
 import {
@@ -139,7 +140,7 @@ export async function startHeartbeatLab(opts: HeartbeatLabOptions): Promise<Hear
     plug,
     processes(name, comm) {
       const init = loadPid(name);
-      return init === undefined ? [] : processesLike(init, comm);
+      return init === undefined ? [] : pidsInNamespaceOf(init, { comm, living: true });
     },
     inNode(name, args, timeoutMs = 10_000) {
       const pid = loadPid(name);
@@ -163,31 +164,4 @@ export async function startHeartbeatLab(opts: HeartbeatLabOptions): Promise<Hear
 
 function randomHex(): string {
   return randomBytes(16).toString('hex');
-}
-
-/**
- * The living processes in the same PID namespace as `init`: a zombie has already
- * died, only its parent's wait is missing.
- */
-function processesLike(init: number, comm?: string): number[] {
-  let ns: string;
-  try {
-    ns = fs.readlinkSync(`/proc/${init}/ns/pid`);
-  } catch {
-    return [];
-  }
-  const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readlinkSync(`/proc/${entry}/ns/pid`) !== ns) continue;
-      if (comm !== undefined && fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== comm) continue;
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state !== 'Z' && state !== 'X') found.push(Number(entry));
-    } catch {
-      // gone while we looked
-    }
-  }
-  return found;
 }

@@ -7,6 +7,7 @@ import { noteInLog, openLoadLog } from './log-file.js';
 import { NodeLoadError } from './node-error.js';
 import { NODE_INIT, NODE_PRIVATE_DIRS } from './node-init.js';
 import { joinBridge, leaveBridge, parseSubnet, plugVeth, type Subnet, vethName } from './node-link.js';
+import { pidsInNamespaceOf } from './pid-namespace.js';
 
 export { NodeLoadError } from './node-error.js';
 
@@ -248,23 +249,7 @@ export class NodeLoad implements Load {
 
   /** Host pids of every process in the node's PID namespace. */
   private pids(): number[] {
-    if (this.init === null) return [];
-    let ns: string;
-    try {
-      ns = fs.readlinkSync(`/proc/${this.init}/ns/pid`);
-    } catch {
-      return [];
-    }
-    const found: number[] = [];
-    for (const entry of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        if (fs.readlinkSync(`/proc/${entry}/ns/pid`) === ns) found.push(Number(entry));
-      } catch {
-        // gone while we looked
-      }
-    }
-    return found;
+    return this.init === null ? [] : pidsInNamespaceOf(this.init);
   }
 
   private setStatus(status: LoadStatus, pid?: number): void {
