@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadStatus, LoadView, NodeLoadSpec } from '../types.js';
+import { childExit } from './child-exit.js';
 import type { Load, LoadContext } from './load.js';
 import { noteInLog, openLoadLog } from './log-file.js';
 import { NodeLoadError } from './node-error.js';
@@ -10,6 +11,9 @@ import { joinBridge, leaveBridge, parseSubnet, plugVeth, type Subnet, vethName }
 import { pidsInNamespaceOf } from './pid-namespace.js';
 
 export { NodeLoadError } from './node-error.js';
+
+/** How long a power cut waits for the namespace to be reaped before it kills unshare itself. */
+const REAP_TIMEOUT_MS = 10_000;
 
 /**
  * A Linux node powered by a plug (issue 13): ON boots it in new network,
@@ -230,10 +234,6 @@ export class NodeLoad implements Load {
       return;
     }
     this.killing = true;
-    const exited = new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once('exit', () => resolve());
-    });
     // The namespace's init: the kernel then kills every process of the node, and
     // unshare (its parent) returns only once it has reaped it, which is once all of
     // them are gone. unshare itself only when init is not known yet (--kill-child
@@ -241,7 +241,11 @@ export class NodeLoad implements Load {
     // linger as a zombie of whoever adopted it.
     if (this.init !== null) signal(this.init, 'SIGKILL');
     else signal(child.pid, 'SIGKILL');
-    await exited;
+    if (!(await childExit(child, REAP_TIMEOUT_MS))) {
+      // A process of the node stuck in the kernel holds the namespace: unshare goes, the rest dies as it can.
+      signal(child.pid, 'SIGKILL');
+      await childExit(child, REAP_TIMEOUT_MS);
+    }
     this.init = null;
     this.note('power cut: the PID namespace was killed');
     this.setStatus('dead');

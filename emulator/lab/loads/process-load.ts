@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { LoadStatus, LoadView } from '../types.js';
+import { childExit } from './child-exit.js';
 import type { Load, LoadContext } from './load.js';
 import { loadEnv, noteInLog, openLoadLog } from './log-file.js';
 
@@ -155,12 +156,8 @@ export class ProcessLoad implements Load {
       return;
     }
     this.killing = true;
-    const exited = new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once('exit', () => resolve());
-    });
     this.signal('SIGKILL', pgid);
-    await exited;
+    await childExit(child, GONE_TIMEOUT_MS);
     await groupGone(pgid);
     this.note('killed by a power cut (SIGKILL to its process group)');
     this.setStatus('dead');
