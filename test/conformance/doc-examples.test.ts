@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npxSandbox } from '../helpers/npx.js';
 import { peer } from '../helpers/run.js';
 
 /**
@@ -15,6 +16,8 @@ import { peer } from '../helpers/run.js';
  * run one after another, each with its own port (127.0.0.1:2390–2399).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** This file's npx cache (test/helpers/npx.ts), made before the first example. */
+let npx: ReturnType<typeof npxSandbox> | undefined;
 
 interface Example {
   file: string;
@@ -49,7 +52,7 @@ function runExample(ex: Example): Promise<{ code: number | null; output: string 
     const child = spawn('bash', ['-c', script], {
       cwd: work,
       detached: true,
-      env: { ...process.env, PATH: `${path.join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, NO_COLOR: '1' },
+      env: { ...npx?.env, PATH: `${path.join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -80,13 +83,14 @@ const available = clients.every((c) => peer(c).available);
 describe.skipIf(!available)('the docs’ runnable examples', () => {
   const all = examples();
 
-  // The first `npx fencekit` of a clone installs the project into npm's npx cache, and that
-  // runs its `prepare` (the whole build: tsc, then the bundle). Done once here, so that no
-  // example's own wait for "listening on" has to cover a build.
+  // The first `npx fencekit` installs the project into this file's npx cache (test/helpers/npx.ts).
+  // Done once here: a broken install fails here in one line, not in every example.
   beforeAll(async () => {
+    npx = npxSandbox();
     const r = await runExample({ file: '(npx warm-up)', line: 0, script: 'npx fencekit --version' });
     if (r.code !== 0) throw new Error(`npx fencekit --version exited ${r.code}; it printed:\n${r.output}`);
   }, 120_000);
+  afterAll(() => npx?.done());
 
   it('there are runnable examples to run (README and the guides mark some)', () => {
     expect(all.length).toBeGreaterThanOrEqual(4);

@@ -4,9 +4,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UnitView } from '../../emulator/lab/types.js';
 import { FENCEKIT } from '../helpers/cli.js';
+import { npxSandbox } from '../helpers/npx.js';
 import { run } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -49,9 +50,10 @@ function writeConfig(at: string, host: string, extra: Record<string, unknown> = 
 }
 
 /** Start a lab process (`command` and `args`), wait for its --json ready line. */
-function startLab(command: string, args: string[], cwd: string) {
+function startLab(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
   const child = spawn(command, args, {
     cwd,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as unknown as ChildProcessWithoutNullStreams;
   let out = '';
@@ -202,11 +204,18 @@ describe('fencekit lab', () => {
     }
   });
 
+  // npx with a cache of this file's own (test/helpers/npx.ts).
+  let npx = { env: process.env, done: () => {} };
+  beforeAll(() => {
+    npx = npxSandbox();
+  });
+  afterAll(() => npx.done());
+
   it('started through npx, it stops when npx is killed by its pid', async () => {
     // Inside the clone, where npx finds the project's own bin (git ignores .doc-example-*).
     const work = fs.mkdtempSync(path.join(root, '.doc-example-cli-lab-'));
     try {
-      const lab = startLab('npx', ['fencekit', 'lab', writeConfig(work, '127.0.7.34'), '--json'], work);
+      const lab = startLab('npx', ['fencekit', 'lab', writeConfig(work, '127.0.7.34'), '--json'], work, npx.env);
       const ready = await lab.ready;
       expect(ready.pid).not.toBe(lab.child.pid);
       lab.child.kill('SIGTERM');
@@ -241,14 +250,25 @@ describe('fencekit lab', () => {
     try {
       const child = spawn('npx', ['fencekit', 'emulate', '--no-console', '--listen', address], {
         cwd: work,
+        env: npx.env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
+      let err = '';
       child.stdout.on('data', (d) => {
         out += d;
       });
+      child.stderr.on('data', (d) => {
+        err += d;
+      });
       const exited = new Promise((resolve) => child.on('exit', resolve));
-      await waitFor(() => /^listening on/m.test(out), { what: 'the emulator to listen', timeoutMs: 60_000 });
+      await waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`npx fencekit emulate exited ${child.exitCode}: ${err}`);
+          return /^listening on/m.test(out);
+        },
+        { what: 'the emulator to listen', timeoutMs: 60_000 },
+      );
       const pid = Number(await waitFor(emulatorPid, { what: "the emulator's process" }));
       child.kill('SIGTERM');
       await exited;
