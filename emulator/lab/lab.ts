@@ -11,6 +11,7 @@ import { deviceFaultName, knownFaults, labFaultName } from './fault-vocabulary.j
 import type { LabConfig, LabUnitConfig } from './lab-config.js';
 import { LabError } from './lab-error.js';
 import { LabEventStream } from './lab-events.js';
+import { GroupGuard } from './loads/group-guard.js';
 import { createLoad, type Load } from './loads/index.js';
 import { prepareStateDir, type StateDirLayout } from './state-dir.js';
 import type { Actor, LabEvent, PlugView, UnitView } from './types.js';
@@ -58,6 +59,8 @@ export class Lab {
   private readonly outOfBand = new Map<string, Actor>();
   private outOfBandSeq = 0;
   private stopping: Promise<void> | null = null;
+  /** Kills the process loads' groups if this process ends without stop() (loads/group-guard.ts). */
+  private readonly guard = new GroupGuard();
 
   private constructor(
     readonly config: LabConfig,
@@ -184,6 +187,7 @@ export class Lab {
         ...units.map((u) => u.host.stop()),
         ...units.flatMap((u) => [...u.loads.values()].map((l) => l.close())),
       ]);
+      await this.guard.close();
       this.audit.close();
     })();
     return this.stopping;
@@ -232,6 +236,7 @@ export class Lab {
         unit: name,
         plug,
         stateDir: this.stateDir,
+        guard: this.guard,
         onStatus: (status, pid) =>
           this.events.emit({ type: 'load', unit: name, plug, status, ...(pid !== undefined ? { pid } : {}) }),
       });

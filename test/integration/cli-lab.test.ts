@@ -87,6 +87,15 @@ const gone = (pid: number) => {
   }
 };
 
+/** SIGKILL to a load's process group (a load's pid is its group's), if any of it is left. */
+const killGroup = (pgid: number) => {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // nothing left of it
+  }
+};
+
 /** A unit on 127.0.7.202 whose plug 1 powers a process that writes its pid to load.pid in the config's folder. */
 const unitWithLoad = {
   name: 'a',
@@ -143,6 +152,30 @@ describe('fencekit lab', () => {
     fs.writeFileSync(go, '');
     expect(await lab.exited).toEqual({ code: 0, signal: null });
     expect(loadPids(ready).every(gone)).toBe(true);
+  });
+
+  it('killed with SIGKILL, its process loads die with it, and a restart powers one copy of each', async () => {
+    const file = writeConfig(dir, '127.0.7.36', { admin: null });
+    const first = startLab(process.execPath, [FENCEKIT, 'lab', file, '--json'], dir);
+    const pids = loadPids(await first.ready);
+    expect(pids).toHaveLength(2);
+    expect(pids.every((p) => !gone(p))).toBe(true);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // No stop ran: the lab's guard (emulator/lab/loads/group-guard.ts) saw its pipe close.
+    try {
+      await waitFor(() => pids.every(gone), { what: 'the loads of the killed lab to die' });
+    } catch (err) {
+      for (const pgid of pids) killGroup(pgid);
+      throw err;
+    }
+    const second = startLab(process.execPath, [FENCEKIT, 'lab', file, '--json'], dir);
+    const again = loadPids(await second.ready);
+    expect(again).toHaveLength(2);
+    expect(again.every((p) => !gone(p) && !pids.includes(p))).toBe(true);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect(again.every(gone)).toBe(true);
   });
 
   it('a bad config is one line and status 64, nothing started', async () => {

@@ -1,4 +1,5 @@
 import type { LoadStatus, LoadView } from '../types.js';
+import type { GroupGuard } from './group-guard.js';
 
 /**
  * What a plug powers, whatever it is: a process, a command run at each
@@ -25,4 +26,6 @@ export interface LoadContext {
   /** The lab's state directory (a load keeps its files under `<stateDir>/loads/<unit>-<plug>/`). */
   stateDir: string;
   onStatus(status: LoadStatus, pid?: number): void;
+  /** The lab's guard: a load's process group is killed with the lab, however the lab ends. */
+  guard?: GroupGuard;
 }

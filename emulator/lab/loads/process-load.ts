@@ -122,12 +122,15 @@ export class ProcessLoad implements Load {
     this.pgid = child.pid;
     this.exit = undefined;
     this.killing = false;
+    this.ctx.guard?.add(child.pid);
     child.once('exit', (code, signal) => {
       this.child = null;
       this.pgid = null;
       this.exit = { code, signal };
       if (this.killing) return; // kill() reports `dead` once the whole group is gone
       this.orphans = child.pid ?? null;
+      // The group stays the guard's while anything of it runs: a group number that is free may be reused.
+      if (!groupAlive(child.pid as number)) this.ctx.guard?.remove(child.pid as number);
       this.setStatus('crashed');
       this.note(`exited by itself (${signal ?? `code ${code}`}) while the plug is ON`);
     });
@@ -152,6 +155,7 @@ export class ProcessLoad implements Load {
         await groupGone(orphans);
         this.note('its leftover processes killed by a power cut (SIGKILL to its process group)');
       }
+      if (orphans !== null) this.ctx.guard?.remove(orphans);
       if (this.status !== 'off' && this.status !== 'dead') this.setStatus('off');
       return;
     }
@@ -159,6 +163,7 @@ export class ProcessLoad implements Load {
     this.signal('SIGKILL', pgid);
     await childExit(child, GONE_TIMEOUT_MS);
     await groupGone(pgid);
+    if (!groupAlive(pgid)) this.ctx.guard?.remove(pgid);
     this.note('killed by a power cut (SIGKILL to its process group)');
     this.setStatus('dead');
   }
