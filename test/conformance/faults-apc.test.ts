@@ -157,3 +157,70 @@ describe.skipIf(!available)('fence_apc and fence_apc_snmp against an APC card wi
     expect(seen).toContainEqual(expect.objectContaining({ type: 'plug', plug: 1, state: 'OFF', user: 'apc' }));
   });
 });
+
+/**
+ * The same for the `apc>` command line of AOS v6.4, over telnet, on
+ * 127.0.9.21: fence_apc's other dialect, with the faults of a session.
+ */
+describe.skipIf(!available)(
+  'fence_apc against the apc> command line (AOS v6.4) with faults switched at run time',
+  () => {
+    let apc: RunningApc;
+    const faults = () => apc.emulator.device.faults;
+    const state = (n: number) => apc.emulator.device.bank.get(n)?.state;
+    const fence = (...args: string[]) =>
+      run(FENCE_APC, ['-a', '127.0.9.21', '-u', String(apc.ports.telnet), '-l', 'apc', '-p', 'apc', ...args], {
+        timeoutMs: 60_000,
+      });
+
+    beforeAll(async () => {
+      apc = await startApc('127.0.9.21', { telnet: 0, firmware: '6.4', plugs: [{ number: 1, name: 'node1' }] });
+    });
+    afterAll(() => apc.stop());
+    beforeEach(() => resetApc(apc));
+
+    it.each<ApcFault>([
+      'busy',
+      'hang',
+      'refuse-login',
+      'garbled',
+      'hang-after-login',
+      'drop-after-login',
+      'stall-mid-screen',
+    ])('%s: status fails; cleared, it passes', async (fault) => {
+      faults().add(fault);
+      const failed = await fence('-n', '1', '-o', 'status', ...QUICK);
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).not.toContain('Status: ON');
+
+      faults().delete(fault);
+      const passed = await fence('-n', '1', '-o', 'status');
+      expect(passed.stdout).toBe('Status: ON\n');
+      expect(passed.code).toBe(0);
+    });
+
+    it('slow: with the default timeouts status passes; with 1 s ones it fails', async () => {
+      faults().add('slow');
+      const tight = await fence('-n', '1', '-o', 'status', ...QUICK);
+      expect(tight.code).toBe(1);
+      const patient = await fence('-n', '1', '-o', 'status');
+      expect(patient.stdout).toBe('Status: ON\n');
+    });
+
+    it('stuck-relay: off is acknowledged, the outlet never reads back OFF; cleared, off passes', async () => {
+      faults().add('stuck-relay');
+      const from = apc.events.length;
+      const stuck = await fence('-n', '1', '-o', 'off', '--power-timeout', '2');
+      expect(stuck.code).toBe(1);
+      expect(state(1)).toBe('ON');
+      expect(apc.events.slice(from)).toContainEqual(
+        expect.objectContaining({ type: 'switch-ignored', plug: 1, requested: 'OFF', user: 'apc' }),
+      );
+
+      faults().delete('stuck-relay');
+      const off = await fence('-n', '1', '-o', 'off');
+      expect(off.stdout).toBe('Success: Powered OFF\n');
+      expect(state(1)).toBe('OFF');
+    });
+  },
+);
