@@ -75,6 +75,19 @@ describe.skipIf(!available)('fence_apc and fence_apc_snmp against an APC card wi
     expect(passed.code).toBe(0);
   });
 
+  it.each(['telnet', 'ssh'] as const)(
+    '%s, slow: answers 2 s late still pass with the default timeouts; with 1 s ones status fails',
+    async (client) => {
+      const fence = clients[client];
+      faults().add('slow');
+      const tight = await fence('-n', '1', '-o', 'status', ...QUICK);
+      expect(tight.code).toBe(1);
+      const patient = await fence('-n', '1', '-o', 'status');
+      expect(patient.stdout).toBe('Status: ON\n');
+      expect(patient.code).toBe(0);
+    },
+  );
+
   it('snmp v3, refuse-login: the right keys fail as wrong ones; cleared, they pass', async () => {
     apc.emulator.device.snmpUsers = [
       {
