@@ -20,6 +20,62 @@ const available = [FENCE_APC, FENCE_APC_SNMP, SSH].every((p) => peer(p).availabl
 const QUICK = ['--login-timeout', '1', '--shell-timeout', '1'];
 const SSH_OPTIONS = '--ssh-options=-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null';
 
+type Fence = (...args: string[]) => ReturnType<typeof run>;
+interface Faults {
+  add(fault: ApcFault): unknown;
+  delete(fault: ApcFault): unknown;
+}
+
+/** With `fault` set, status fails within QUICK's timeouts; once it is cleared, status passes. */
+async function failsUntilCleared(fence: Fence, faults: Faults, fault: ApcFault): Promise<void> {
+  faults.add(fault);
+  const failed = await fence('-n', '1', '-o', 'status', ...QUICK);
+  expect(failed.code).toBe(1);
+  expect(failed.stdout).not.toContain('Status: ON');
+
+  faults.delete(fault);
+  const passed = await fence('-n', '1', '-o', 'status');
+  expect(passed.stdout).toBe('Status: ON\n');
+  expect(passed.code).toBe(0);
+}
+
+/**
+ * With `stuck-relay` set, off is taken but the outlet stays ON, the client gives up, and the
+ * ignored switch is an event matching `ignored`; once it is cleared, off passes.
+ */
+async function stuckUntilCleared(
+  fence: Fence,
+  apc: RunningApc,
+  ignored: Record<string, unknown>,
+): Promise<Awaited<ReturnType<Fence>>> {
+  const { faults } = apc.emulator.device;
+  const state = () => apc.emulator.device.bank.get(1)?.state;
+  faults.add('stuck-relay');
+  const from = apc.events.length;
+  const stuck = await fence('-n', '1', '-o', 'off', '--power-timeout', '2');
+  expect(stuck.code).toBe(1);
+  expect(state()).toBe('ON');
+  expect(apc.events.slice(from)).toContainEqual(
+    expect.objectContaining({ type: 'switch-ignored', plug: 1, requested: 'OFF', ...ignored }),
+  );
+
+  faults.delete('stuck-relay');
+  const off = await fence('-n', '1', '-o', 'off');
+  expect(off.stdout).toBe('Success: Powered OFF\n');
+  expect(state()).toBe('OFF');
+  return stuck;
+}
+
+/** With `slow` set, answers 2 s late: QUICK's 1 s timeouts fail, the client's defaults pass. */
+async function slowNeedsDefaultTimeouts(fence: Fence, faults: Faults): Promise<void> {
+  faults.add('slow');
+  const tight = await fence('-n', '1', '-o', 'status', ...QUICK);
+  expect(tight.code).toBe(1);
+  const patient = await fence('-n', '1', '-o', 'status');
+  expect(patient.stdout).toBe('Status: ON\n');
+  expect(patient.code).toBe(0);
+}
+
 describe.skipIf(!available)('fence_apc and fence_apc_snmp against an APC card with faults switched at run time', () => {
   let apc: RunningApc;
   const faults = () => apc.emulator.device.faults;
@@ -62,30 +118,13 @@ describe.skipIf(!available)('fence_apc and fence_apc_snmp against an APC card wi
     ['snmp', 'refuse-login'],
     ['snmp', 'garbled'],
   ];
-  it.each(failing)('%s, %s: status fails; cleared, it passes', async (client, fault) => {
-    const fence = clients[client];
-    faults().add(fault);
-    const failed = await fence('-n', '1', '-o', 'status', ...QUICK);
-    expect(failed.code).toBe(1);
-    expect(failed.stdout).not.toContain('Status: ON');
-
-    faults().delete(fault);
-    const passed = await fence('-n', '1', '-o', 'status');
-    expect(passed.stdout).toBe('Status: ON\n');
-    expect(passed.code).toBe(0);
-  });
+  it.each(failing)('%s, %s: status fails; cleared, it passes', (client, fault) =>
+    failsUntilCleared(clients[client], faults(), fault),
+  );
 
   it.each(['telnet', 'ssh'] as const)(
     '%s, slow: answers 2 s late still pass with the default timeouts; with 1 s ones status fails',
-    async (client) => {
-      const fence = clients[client];
-      faults().add('slow');
-      const tight = await fence('-n', '1', '-o', 'status', ...QUICK);
-      expect(tight.code).toBe(1);
-      const patient = await fence('-n', '1', '-o', 'status');
-      expect(patient.stdout).toBe('Status: ON\n');
-      expect(patient.code).toBe(0);
-    },
+    (client) => slowNeedsDefaultTimeouts(clients[client], faults()),
   );
 
   it('snmp v3, refuse-login: the right keys fail as wrong ones; cleared, they pass', async () => {
@@ -126,29 +165,12 @@ describe.skipIf(!available)('fence_apc and fence_apc_snmp against an APC card wi
     },
   );
 
-  it('snmp, slow: responses 2 s late still arrive within the default timeouts; with 1 s ones status fails', async () => {
-    faults().add('slow');
-    const tight = await snmp('-n', '1', '-o', 'status', ...QUICK);
-    expect(tight.code).toBe(1);
-    const patient = await snmp('-n', '1', '-o', 'status');
-    expect(patient.stdout).toBe('Status: ON\n');
-  });
+  it('snmp, slow: responses 2 s late still arrive within the default timeouts; with 1 s ones status fails', () =>
+    slowNeedsDefaultTimeouts(snmp, faults()));
 
   it('snmp, stuck-relay: the SET is taken, off never reads back, and each ignored switch is an event', async () => {
-    faults().add('stuck-relay');
-    const from = apc.events.length;
-    const stuck = await snmp('-n', '1', '-o', 'off', '--power-timeout', '2');
-    expect(stuck.code).toBe(1);
+    const stuck = await stuckUntilCleared(snmp, apc, { reason: 'fault: stuck-relay' });
     expect(stuck.stderr).toContain('Timed out waiting to power OFF');
-    expect(state(1)).toBe('ON');
-    expect(apc.events.slice(from)).toContainEqual(
-      expect.objectContaining({ type: 'switch-ignored', plug: 1, requested: 'OFF', reason: 'fault: stuck-relay' }),
-    );
-
-    faults().delete('stuck-relay');
-    const off = await snmp('-n', '1', '-o', 'off');
-    expect(off.stdout).toBe('Success: Powered OFF\n');
-    expect(state(1)).toBe('OFF');
   });
 
   it('telnet, stuck-relay: the menu acknowledges off, it never reads back; the event names the user', async () => {
@@ -180,7 +202,6 @@ describe.skipIf(!available)(
   () => {
     let apc: RunningApc;
     const faults = () => apc.emulator.device.faults;
-    const state = (n: number) => apc.emulator.device.bank.get(n)?.state;
     const fence = (...args: string[]) =>
       run(FENCE_APC, ['-a', '127.0.9.21', '-u', String(apc.ports.telnet), '-l', 'apc', '-p', 'apc', ...args], {
         timeoutMs: 60_000,
@@ -200,40 +221,13 @@ describe.skipIf(!available)(
       'hang-after-login',
       'drop-after-login',
       'stall-mid-screen',
-    ])('%s: status fails; cleared, it passes', async (fault) => {
-      faults().add(fault);
-      const failed = await fence('-n', '1', '-o', 'status', ...QUICK);
-      expect(failed.code).toBe(1);
-      expect(failed.stdout).not.toContain('Status: ON');
+    ])('%s: status fails; cleared, it passes', (fault) => failsUntilCleared(fence, faults(), fault));
 
-      faults().delete(fault);
-      const passed = await fence('-n', '1', '-o', 'status');
-      expect(passed.stdout).toBe('Status: ON\n');
-      expect(passed.code).toBe(0);
-    });
-
-    it('slow: with the default timeouts status passes; with 1 s ones it fails', async () => {
-      faults().add('slow');
-      const tight = await fence('-n', '1', '-o', 'status', ...QUICK);
-      expect(tight.code).toBe(1);
-      const patient = await fence('-n', '1', '-o', 'status');
-      expect(patient.stdout).toBe('Status: ON\n');
-    });
+    it('slow: with the default timeouts status passes; with 1 s ones it fails', () =>
+      slowNeedsDefaultTimeouts(fence, faults()));
 
     it('stuck-relay: off is acknowledged, the outlet never reads back OFF; cleared, off passes', async () => {
-      faults().add('stuck-relay');
-      const from = apc.events.length;
-      const stuck = await fence('-n', '1', '-o', 'off', '--power-timeout', '2');
-      expect(stuck.code).toBe(1);
-      expect(state(1)).toBe('ON');
-      expect(apc.events.slice(from)).toContainEqual(
-        expect.objectContaining({ type: 'switch-ignored', plug: 1, requested: 'OFF', user: 'apc' }),
-      );
-
-      faults().delete('stuck-relay');
-      const off = await fence('-n', '1', '-o', 'off');
-      expect(off.stdout).toBe('Success: Powered OFF\n');
-      expect(state(1)).toBe('OFF');
+      await stuckUntilCleared(fence, apc, { user: 'apc' });
     });
   },
 );
