@@ -177,12 +177,13 @@ function parseLoad(raw: unknown, where: string, dir: string): LoadSpec {
   if (kinds.length !== 1) throw new ConfigError(`${where} must have exactly one of 'process', 'exec' or 'node'`);
   const kind = kinds[0] as 'process' | 'exec' | 'node';
   for (const key of Object.keys(raw)) {
-    if (![kind, 'cwd', 'env'].includes(key)) throw new ConfigError(`${where}: unknown key '${key}'`);
+    if (![kind, 'cwd', 'env', 'alsoFedBy'].includes(key)) throw new ConfigError(`${where}: unknown key '${key}'`);
   }
+  const fed = raw.alsoFedBy === undefined ? {} : { alsoFedBy: parseFeeds(raw.alsoFedBy, `${where}.alsoFedBy`) };
   if (kind === 'node') {
     if (raw.cwd !== undefined || raw.env !== undefined)
       throw new ConfigError(`${where}: a node load takes no 'cwd' or 'env'`);
-    return { node: parseNode(raw.node, `${where}.node`, dir) };
+    return { node: parseNode(raw.node, `${where}.node`, dir), ...fed };
   }
   if (typeof raw[kind] !== 'string' || (raw[kind] as string).trim() === '') {
     throw new ConfigError(`${where}: '${kind}' must be a command line`);
@@ -198,7 +199,24 @@ function parseLoad(raw: unknown, where: string, dir: string): LoadSpec {
     }
     spec.env = raw.env;
   }
-  return spec as LoadSpec;
+  return { ...spec, ...fed } as LoadSpec;
+}
+
+/** `alsoFedBy`: a list of `UNIT:PLUG` (whether the unit and its plug exist is checked at start). */
+function parseFeeds(raw: unknown, where: string): string[] {
+  if (!Array.isArray(raw) || raw.length === 0) throw new ConfigError(`${where} must be a list of "UNIT:PLUG"`);
+  for (const feed of raw) {
+    if (typeof feed !== 'string' || parseFeed(feed) === null) {
+      throw new ConfigError(`${where}: ${JSON.stringify(feed)} is not "UNIT:PLUG" (a unit's name, a plug number)`);
+    }
+  }
+  return raw as string[];
+}
+
+/** `UNIT:PLUG` → its parts; a unit's name may itself hold a colon, the plug is after the last one. */
+export function parseFeed(feed: string): { unit: string; plug: number } | null {
+  const m = /^(.+):([1-9]\d*)$/.exec(feed);
+  return m ? { unit: m[1] as string, plug: Number(m[2]) } : null;
 }
 
 function parseNode(raw: unknown, where: string, dir: string) {

@@ -8,11 +8,12 @@ import type { AnyUnitKind } from '../unit-kind.js';
 import { describeActor, parseActor, sessionKey } from './actor.js';
 import { AuditLog } from './audit-log.js';
 import { deviceFaultName, knownFaults, labFaultName } from './fault-vocabulary.js';
-import type { LabConfig, LabUnitConfig } from './lab-config.js';
+import { type LabConfig, type LabUnitConfig, parseFeed } from './lab-config.js';
 import { LabError } from './lab-error.js';
 import { LabEventStream } from './lab-events.js';
 import { GroupGuard } from './loads/group-guard.js';
 import { createLoad, type Load } from './loads/index.js';
+import { SeriesLoad } from './loads/series.js';
 import { prepareStateDir, type StateDirLayout } from './state-dir.js';
 import type { Actor, LabEvent, PlugView, UnitView } from './types.js';
 
@@ -61,6 +62,8 @@ export class Lab {
   private stopping: Promise<void> | null = null;
   /** Kills the process loads' groups if this process ends without stop() (loads/group-guard.ts). */
   private readonly guard = new GroupGuard();
+  /** Loads with `alsoFedBy`, wired to their other plugs once every unit is up. */
+  private readonly series: { at: string; series: SeriesLoad; feeds: string[] }[] = [];
 
   private constructor(
     readonly config: LabConfig,
@@ -93,6 +96,13 @@ export class Lab {
     }
     // In the config's order, whatever order they came up in (the views and the start-up lines follow it).
     for (const unit of started) if (unit) lab.running.set(unit.name, unit);
+    if (!failure) {
+      try {
+        lab.wireSeries();
+      } catch (err) {
+        failure = { err };
+      }
+    }
     if (failure) {
       await lab.stop();
       throw failure.err;
@@ -240,7 +250,27 @@ export class Lab {
         onStatus: (status, pid) =>
           this.events.emit({ type: 'load', unit: name, plug, status, ...(pid !== undefined ? { pid } : {}) }),
       });
-      running.loads.set(plug, load);
+      if (spec.alsoFedBy) {
+        const series = new SeriesLoad(load, 1 + spec.alsoFedBy.length);
+        this.series.push({ at: `${at}: loads["${key}"].alsoFedBy`, series, feeds: spec.alsoFedBy });
+        running.loads.set(plug, series.feed(0));
+      } else {
+        running.loads.set(plug, load);
+      }
+    }
+  }
+
+  /** Give each `alsoFedBy` plug its feed of the load; a unit or plug that is not there, or a plug with a load, is a ConfigError. */
+  private wireSeries(): void {
+    for (const { at, series, feeds } of this.series) {
+      feeds.forEach((feed, i) => {
+        const { unit: name, plug } = parseFeed(feed) as { unit: string; plug: number };
+        const unit = this.running.get(name);
+        if (!unit) throw new ConfigError(`${at}: no unit '${name}' in this lab`);
+        if (plugState(unit, plug) === undefined) throw new ConfigError(`${at}: unit '${name}' has no plug ${plug}`);
+        if (unit.loads.has(plug)) throw new ConfigError(`${at}: plug ${plug} of unit '${name}' already powers a load`);
+        unit.loads.set(plug, series.feed(i + 1));
+      });
     }
   }
 

@@ -18,14 +18,23 @@ export interface Actor {
   token?: string;
 }
 
-/** What runs on a plug: a load is powered by it. */
-export type LoadSpec =
+/** What a load is. */
+export type LoadKindSpec =
   /** A command (run by /bin/sh -c) that lives while the plug is ON, in a process group of its own. */
   | { process: string; cwd?: string; env?: Record<string, string> }
   /** A command run at each transition, with FENCEKIT_UNIT, FENCEKIT_PLUG, FENCEKIT_STATE (on/off) in its environment. */
   | { exec: string; cwd?: string; env?: Record<string, string> }
   /** A Linux node in namespaces of its own (issue 13): booted on ON, its PID namespace ended on OFF. */
   | { node: NodeLoadSpec };
+
+/** What runs on a plug: a load is powered by it. */
+export type LoadSpec = LoadKindSpec & {
+  /**
+   * Other plugs in series with the load's own, as `UNIT:PLUG` (a server behind a PDU outlet
+   * and its iLO): the load has power only while every one of them is ON.
+   */
+  alsoFedBy?: string[];
+};
 
 export interface NodeLoadSpec {
   hostname: string;
