@@ -76,7 +76,7 @@ export async function runProgram(argv: readonly string[]): Promise<void> {
     .description('Failover drills: a two-node cluster on lab nodes (namespaces, root), fenced through the lab')
     .argument(
       '<scenario>',
-      'orderly | disorderly | sick-not-dead | split-brain | device-failure | heartbeat (docs/drills.md)',
+      'orderly | disorderly | sick-not-dead | split-brain | device-failure | fallback | heartbeat (docs/drills.md)',
     )
     .option('--json', 'print the result as JSON (for CI)')
     .option('--fence <how>', 'wti (fence_wti) | fencekit (fence_fencekit) | stonith (cluster-glue plugins)', 'wti')

@@ -19,6 +19,12 @@ export interface FenceSetup {
   host: string;
   port: number;
   password: string;
+  /**
+   * A second fencing level: each node's own iLO (Redfish, on `host`), tried
+   * when the WTI level fails. fence_redfish (the real client) when the first
+   * level is fence_wti; fence_fencekit's redfish driver with fence_fencekit.
+   */
+  secondLevel?: { iloPort(node: DrillNode): number; username: string };
 }
 
 export function corosyncConf(nodes: DrillNode[]): string {
@@ -80,11 +86,48 @@ export function cibXml(nodes: DrillNode[], fence: FenceSetup, sharedDisk: string
       );
     })
     .join('');
+  const second = fence.secondLevel;
+  const iloDevices = second
+    ? nodes
+        .map((n) => {
+          const id = `fence-ilo-${n.name}`;
+          const params = [
+            nv(id, 'ip', fence.host),
+            nv(id, 'ipport', String(second.iloPort(n))),
+            nv(id, 'username', second.username),
+            nv(id, 'password', fence.password),
+            nv(id, 'ssl_insecure', '1'),
+            // fence_redfish takes no plug; fence_fencekit's redfish driver wants the server's, 1.
+            ...(fence.agent === 'fence_fencekit'
+              ? [nv(id, 'driver', 'redfish'), nv(id, 'pcmk_host_map', `${n.name}:1`)]
+              : [nv(id, 'pcmk_host_list', n.name)]),
+          ].join('');
+          const agent = fence.agent === 'fence_fencekit' ? 'fence_fencekit' : 'fence_redfish';
+          return (
+            `<primitive id="${id}" class="stonith" type="${agent}">` +
+            `<instance_attributes id="${id}-params">${params}</instance_attributes>` +
+            `<operations><op id="${id}-monitor" name="monitor" interval="60s" timeout="20s"/></operations></primitive>`
+          );
+        })
+        .join('')
+    : '';
+  const deviceIds = (n: DrillNode) => [`fence-${n.name}`, ...(second ? [`fence-ilo-${n.name}`] : [])];
   const avoidSelf = nodes
-    .map(
-      (n) => `<rsc_location id="fence-${n.name}-not-self" rsc="fence-${n.name}" node="${n.name}" score="-INFINITY"/>`,
+    .flatMap((n) =>
+      deviceIds(n).map((id) => `<rsc_location id="${id}-not-self" rsc="${id}" node="${n.name}" score="-INFINITY"/>`),
     )
     .join('');
+  // Level 1 the PDU outlet, level 2 the node's iLO: Pacemaker tries the second only when the first fails.
+  const topology = second
+    ? `<fencing-topology>${nodes
+        .flatMap((n) =>
+          deviceIds(n).map(
+            (id, i) =>
+              `<fencing-level id="level-${i + 1}-${n.name}" target="${n.name}" index="${i + 1}" devices="${id}"/>`,
+          ),
+        )
+        .join('')}</fencing-topology>`
+    : '';
   const first = nodes[0]?.name ?? '';
   return `<cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
   <configuration>
@@ -98,8 +141,9 @@ export function cibXml(nodes: DrillNode[], fence: FenceSetup, sharedDisk: string
       </cluster_property_set>
     </crm_config>
     <nodes/>
-    <resources>${devices}<primitive id="disk" class="ocf" provider="fencekit" type="diskwriter"><instance_attributes id="disk-params">${nv('disk', 'dir', sharedDisk)}</instance_attributes><meta_attributes id="disk-meta">${nv('disk-meta', 'resource-stickiness', '100')}</meta_attributes><operations><op id="disk-monitor" name="monitor" interval="2s" timeout="20s"/></operations></primitive></resources>
+    <resources>${devices}${iloDevices}<primitive id="disk" class="ocf" provider="fencekit" type="diskwriter"><instance_attributes id="disk-params">${nv('disk', 'dir', sharedDisk)}</instance_attributes><meta_attributes id="disk-meta">${nv('disk-meta', 'resource-stickiness', '100')}</meta_attributes><operations><op id="disk-monitor" name="monitor" interval="2s" timeout="20s"/></operations></primitive></resources>
     <constraints>${avoidSelf}<rsc_location id="disk-prefers-${first}" rsc="disk" node="${first}" score="50"/></constraints>
+    ${topology}
   </configuration>
   <status/>
 </cib>

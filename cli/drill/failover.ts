@@ -135,12 +135,17 @@ export function addLabEvents(
         const what = fencing ? 'fence-requested' : e.what === 'login' ? 'session' : `session-${e.what}`;
         timeline.add(what, at, undefined, `${e.actor.protocol} session from ${e.actor.peer ?? '?'} on unit ${UNIT}`);
       }
-    } else if (e.type === 'plug' && e.plug === plug) {
+    } else if (e.type === 'plug' && e.unit === UNIT && e.plug === plug) {
       const by =
         e.actor === DRILL_ACTOR || e.actor.protocol === 'lab' ? 'the lab' : `${e.actor.protocol} ${e.actor.peer ?? ''}`;
       timeline.add(e.to === 'OFF' ? 'plug-off' : 'plug-on', at, victim, `plug ${plug} ${e.from} → ${e.to} by ${by}`);
       if (e.to === 'OFF' && plugOff === undefined) plugOff = at;
-    } else if (e.type === 'load' && e.plug === plug && (e.status === 'dead' || e.status === 'alive')) {
+    } else if (
+      e.type === 'load' &&
+      e.unit === UNIT &&
+      e.plug === plug &&
+      (e.status === 'dead' || e.status === 'alive')
+    ) {
       timeline.add(
         e.status === 'dead' ? 'node-gone' : 'node-back',
         at,

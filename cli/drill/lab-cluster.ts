@@ -32,7 +32,16 @@ export interface DrillClusterOptions {
   upTimeoutMs?: number;
   /** Gives up the start (and stops what started) when aborted. */
   signal?: AbortSignal;
+  /**
+   * A second fencing level: each node also behind its own iLO (`ilo-pa`,
+   * `ilo-pb`, Redfish on the unit's address, ports 8441 and 8442), in series
+   * with its WTI plug, and a Pacemaker topology: the WTI first, then the iLO.
+   */
+  secondLevel?: boolean;
 }
+
+/** The unit name of a node's iLO, when the cluster has a second fencing level. */
+export const iloUnit = (node: string) => `ilo-${node}`;
 
 export interface DrillCluster {
   readonly lab: Lab;
@@ -78,7 +87,14 @@ export async function startDrillCluster(opts: DrillClusterOptions): Promise<Dril
   fs.chmodSync(disk, 0o777);
   const nodes: DrillNode[] = NODES.map((name, i) => ({ name, address: `${opts.subnet}.${i + 1}`, plug: i + 1 }));
   const password = 'drill';
-  const fence: FenceSetup = { agent: opts.agent, host: `${opts.subnet}.254`, port: 23, password };
+  const iloPort = (n: DrillNode) => 8440 + n.plug;
+  const fence: FenceSetup = {
+    agent: opts.agent,
+    host: `${opts.subnet}.254`,
+    port: 23,
+    password,
+    ...(opts.secondLevel ? { secondLevel: { iloPort, username: 'fencer' } } : {}),
+  };
   fs.writeFileSync(path.join(conf, 'corosync.conf'), corosyncConf(nodes));
   fs.writeFileSync(path.join(conf, 'cib.xml'), cibXml(nodes, fence, disk));
   fs.writeFileSync(path.join(conf, 'diskwriter'), DISKWRITER_AGENT, { mode: 0o755 });
@@ -111,10 +127,20 @@ export async function startDrillCluster(opts: DrillClusterOptions): Promise<Dril
                   boot: `exec /bin/sh ${conf}/boot.sh`,
                   shared: [conf, disk],
                 },
+                ...(opts.secondLevel ? { alsoFedBy: [`${iloUnit(n.name)}:1`] } : {}),
               },
             ]),
           ),
         },
+        ...(opts.secondLevel
+          ? nodes.map((n) => ({
+              name: iloUnit(n.name),
+              model: 'ilo4',
+              https: `${fence.host}:${iloPort(n)}`,
+              username: 'fencer',
+              passwordFile: path.join(conf, 'wti.pw'),
+            }))
+          : []),
       ],
     },
     'fencekit drill',

@@ -20,6 +20,7 @@ const PACEMAKER = [
   '/usr/sbin/crm_attribute',
   '/usr/sbin/stonith_admin',
 ];
+const FENCE_REDFISH = '/usr/sbin/fence_redfish';
 const AGENTS: Record<DrillOptions['fence'], string> = {
   wti: '/usr/sbin/fence_wti',
   fencekit: '/usr/sbin/fence_fencekit',
@@ -61,7 +62,9 @@ export async function runDrill(
       );
       return DRILL_EXIT.usage;
     }
-    const missing = [...PACEMAKER, AGENTS[fence]].filter((p) => !fs.existsSync(p));
+    // The second level's agent: the real fence_redfish beside fence_wti; fence_fencekit does both.
+    const secondAgent = scenario.secondLevel && fence === 'wti' ? [FENCE_REDFISH] : [];
+    const missing = [...PACEMAKER, AGENTS[fence], ...secondAgent].filter((p) => !fs.existsSync(p));
     if (missing.length > 0) {
       const hint =
         fence === 'fencekit' && missing.includes(AGENTS.fencekit)
@@ -98,6 +101,7 @@ export async function runDrill(
           agent: fence === 'fencekit' ? 'fence_fencekit' : 'fence_wti',
           keep: options.keep,
           signal: abort.signal,
+          ...(scenario.secondLevel ? { secondLevel: true } : {}),
         });
       } catch (e) {
         if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;

@@ -33,6 +33,8 @@ export interface Scenario {
   summary: string;
   /** The scenario starts its own cluster stack (heartbeat), not the Pacemaker one. */
   ownStack?: boolean;
+  /** The cluster has a second fencing level: each node's iLO, after its WTI plug (lab-cluster.ts). */
+  secondLevel?: boolean;
   /** The failures `--failure` may choose, the default first; a scenario without them refuses the flag. */
   failures?: readonly string[];
   /** What the scenario needs beyond a node load (packages): throws a NodeLoadError naming it. */

@@ -8,7 +8,9 @@ import { run } from '../helpers/run.js';
  * `fencekit drill` for real: a two-node Corosync + Pacemaker cluster on lab
  * nodes (namespaces on 127.0.12.0/24, the unit on 127.0.12.254:23), fenced
  * with the real fence_wti through the lab. The scenarios CI runs (issue 13):
- * disorderly failover both ways, and the sick-but-not-dead node. One file, one
+ * disorderly failover both ways, and the sick-but-not-dead node; and the
+ * fallback to a second fencing level (each node's iLO, through the real
+ * fence_redfish) when the WTI hangs. One file, one
  * scenario at a time: they share the lab link.
  */
 const { available } = await nodePeer([
@@ -17,6 +19,7 @@ const { available } = await nodePeer([
   '/usr/sbin/crm_mon',
   '/usr/sbin/stonith_admin',
   '/usr/sbin/fence_wti',
+  '/usr/sbin/fence_redfish',
 ]);
 
 async function drill(scenario: string): Promise<{ code: number | null; result: DrillResult; stderr: string }> {
@@ -67,6 +70,23 @@ describe.skipIf(!available)('fencekit drill (Pacemaker on lab nodes, fence_wti t
     expect(code).toBe(0);
     expectFencedBeforeTakeover(result.timeline, 'pa', 'pb');
     expect(result.timeline.find((e) => e.what === 'failure')?.detail).toMatch(/SIGSTOP/);
+  }, 300_000);
+
+  it("fallback: the WTI hangs, level 1 fails, pa's iLO (level 2, fence_redfish) fences it, then pb takes over", async () => {
+    const { code, result, stderr } = await drill('fallback');
+    expect(result.reasons, stderr).toEqual([]);
+    expect(code).toBe(0);
+    const t = result.timeline;
+    const failure = first(t, 'failure', 'pa');
+    const level1 = first(t, 'level-1-failed', 'pb', failure?.atMs);
+    const iloOff = first(t, 'ilo-off', 'pa', failure?.atMs);
+    const gone = first(t, 'node-gone', 'pa', failure?.atMs);
+    const started = first(t, 'resource-started', 'pb', failure?.atMs);
+    expect(level1 && iloOff && gone && started, JSON.stringify(t)).toBeTruthy();
+    expect(iloOff?.atMs).toBeGreaterThanOrEqual(level1?.atMs ?? Number.POSITIVE_INFINITY);
+    expect(started?.atMs).toBeGreaterThanOrEqual(iloOff?.atMs ?? Number.POSITIVE_INFINITY);
+    // The hung unit's plug never moved.
+    expect(t.filter((e) => e.what === 'plug-off')).toEqual([]);
   }, 300_000);
 
   it('refuses an unknown scenario with the usage status, naming the scenarios', async () => {

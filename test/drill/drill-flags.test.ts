@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { drillOptions } from '../../cli/drill/flags.js';
 import { findScenario, SCENARIOS } from '../../cli/drill/registry.js';
@@ -75,6 +78,18 @@ describe('fencekit drill --failure', () => {
     const r = await run(process.execPath, [FENCEKIT, 'drill', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/--failure <how>\s+heartbeat only: how mclaws fails: kill .* \| freeze .* \| cut-link/s);
+  });
+
+  it('the help, docs/cli.md and docs/drills.md name every registered scenario', async () => {
+    const r = await run(process.execPath, [FENCEKIT, 'drill', '--help']);
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    const cliDoc = fs.readFileSync(path.join(root, 'docs/cli.md'), 'utf8');
+    const drillsDoc = fs.readFileSync(path.join(root, 'docs/drills.md'), 'utf8');
+    for (const { name } of SCENARIOS) {
+      expect(r.stdout, `drill --help names ${name}`).toMatch(new RegExp(`\\b${name}\\b`));
+      expect(cliDoc, `docs/cli.md names ${name}`).toContain(`\`${name}\``);
+      expect(drillsDoc, `docs/drills.md has a row for ${name}`).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+    }
   });
 });
 
