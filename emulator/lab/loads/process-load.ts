@@ -155,7 +155,7 @@ export class ProcessLoad implements Load {
         await groupGone(orphans);
         this.note('its leftover processes killed by a power cut (SIGKILL to its process group)');
       }
-      if (orphans !== null) this.ctx.guard?.remove(orphans);
+      if (orphans !== null && !groupAlive(orphans)) this.ctx.guard?.remove(orphans);
       if (this.status !== 'off' && this.status !== 'dead') this.setStatus('off');
       return;
     }
