@@ -1,6 +1,6 @@
 import { addLabEvents, DRILL_ACTOR, killCorosync, resourceOn } from './failover.js';
 import { UNIT, waitFor } from './lab-cluster.js';
-import { type Scenario, Timeline } from './scenario.js';
+import { drillResult, pacemakerCluster, type Scenario, Timeline } from './scenario.js';
 import { overlaps } from './writes.js';
 
 /**
@@ -19,8 +19,7 @@ export const deviceFailure: Scenario = {
   name: 'device-failure',
   summary: 'the PDU hangs while a node fails: fencing fails and the resource waits; cleared, fencing completes first',
   async run(ctx) {
-    if (!ctx.cluster) throw new Error('this scenario needs the Pacemaker cluster');
-    const cluster = ctx.cluster;
+    const cluster = pacemakerCluster(ctx);
     const timeline = new Timeline();
     const reasons: string[] = [];
     const victim = 'pa';
@@ -84,11 +83,6 @@ export const deviceFailure: Scenario = {
     }
     if (plugOff === undefined) reasons.push(`${victim}'s plug never went OFF after the fault was cleared`);
     reasons.push(...overlaps(runs));
-    return {
-      scenario: 'device-failure',
-      verdict: reasons.length === 0 ? 'pass' : 'fail',
-      reasons,
-      timeline: timeline.sorted(),
-    };
+    return drillResult('device-failure', reasons, timeline);
   },
 };

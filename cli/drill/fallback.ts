@@ -1,6 +1,6 @@
 import { addLabEvents, DRILL_ACTOR, killCorosync, resourceOn } from './failover.js';
 import { iloUnit, UNIT, waitFor } from './lab-cluster.js';
-import { type Scenario, Timeline } from './scenario.js';
+import { drillResult, pacemakerCluster, type Scenario, Timeline } from './scenario.js';
 import { overlaps } from './writes.js';
 
 /**
@@ -16,8 +16,7 @@ export const fallback: Scenario = {
   summary: "the PDU hangs while a node fails: fencing falls back to the node's iLO, then the resource moves",
   secondLevel: true,
   async run(ctx) {
-    if (!ctx.cluster) throw new Error('this scenario needs the Pacemaker cluster');
-    const cluster = ctx.cluster;
+    const cluster = pacemakerCluster(ctx);
     const timeline = new Timeline();
     const reasons: string[] = [];
     const victim = 'pa';
@@ -86,12 +85,7 @@ export const fallback: Scenario = {
       );
     }
     reasons.push(...overlaps(runs));
-    return {
-      scenario: 'fallback',
-      verdict: reasons.length === 0 ? 'pass' : 'fail',
-      reasons,
-      timeline: timeline.sorted(),
-    };
+    return drillResult('fallback', reasons, timeline);
   },
 };
 

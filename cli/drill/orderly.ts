@@ -1,6 +1,6 @@
 import { resourceOn } from './failover.js';
 import { type DrillCluster, waitFor } from './lab-cluster.js';
-import { type Scenario, Timeline } from './scenario.js';
+import { drillResult, pacemakerCluster, type Scenario, Timeline } from './scenario.js';
 import { overlaps } from './writes.js';
 
 /**
@@ -26,8 +26,7 @@ export const orderly: Scenario = {
   name: 'orderly',
   summary: 'put the node holding the resource in standby: it moves to the other node, nobody is fenced; both ways',
   async run(ctx) {
-    if (!ctx.cluster) throw new Error('this scenario needs the Pacemaker cluster');
-    const cluster = ctx.cluster;
+    const cluster = pacemakerCluster(ctx);
     const timeline = new Timeline();
     const reasons: string[] = [];
     const from = cluster.events.length;
@@ -64,11 +63,6 @@ export const orderly: Scenario = {
       if (e.type === 'plug') reasons.push(`plug ${e.plug} switched ${e.to} during an orderly failover`);
     }
     reasons.push(...overlaps(cluster.writes()));
-    return {
-      scenario: 'orderly',
-      verdict: reasons.length === 0 ? 'pass' : 'fail',
-      reasons,
-      timeline: timeline.sorted(),
-    };
+    return drillResult('orderly', reasons, timeline);
   },
 };

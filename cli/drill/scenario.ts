@@ -60,3 +60,14 @@ export class Timeline {
     return [...this.entries].sort((a, b) => a.atMs - b.atMs);
   }
 }
+
+/** The Pacemaker cluster a scenario without its own stack runs against. */
+export function pacemakerCluster(ctx: ScenarioContext): DrillCluster {
+  if (!ctx.cluster) throw new Error('this scenario needs the Pacemaker cluster');
+  return ctx.cluster;
+}
+
+/** A scenario's result: it passes when it found no reason to fail. */
+export function drillResult(scenario: string, reasons: string[], timeline: Timeline): DrillResult {
+  return { scenario, verdict: reasons.length === 0 ? 'pass' : 'fail', reasons, timeline: timeline.sorted() };
+}

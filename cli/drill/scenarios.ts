@@ -1,23 +1,12 @@
 import { addLabEvents, DRILL_ACTOR, killCorosync, resourceOn, settle, watchFailover } from './failover.js';
-import { type DrillCluster, UNIT, waitFor } from './lab-cluster.js';
-import { type Scenario, type ScenarioContext, Timeline } from './scenario.js';
-import type { DrillResult } from './timeline.js';
+import { UNIT, waitFor } from './lab-cluster.js';
+import { drillResult, pacemakerCluster, type Scenario, Timeline } from './scenario.js';
 import { overlaps } from './writes.js';
 
 /**
  * The Pacemaker scenarios. Each runs against the cluster the drill started:
  * pa holds the resource first, pb second.
  */
-const need = (ctx: ScenarioContext): DrillCluster => {
-  if (!ctx.cluster) throw new Error('this scenario needs the Pacemaker cluster');
-  return ctx.cluster;
-};
-const result = (scenario: string, reasons: string[], timeline: Timeline): DrillResult => ({
-  scenario,
-  verdict: reasons.length === 0 ? 'pass' : 'fail',
-  reasons,
-  timeline: timeline.sorted(),
-});
 const BOTH_WAYS: Array<[string, string]> = [
   ['pa', 'pb'],
   ['pb', 'pa'],
@@ -27,7 +16,7 @@ export const disorderly: Scenario = {
   name: 'disorderly',
   summary: "kill a node's Corosync: the other fences it through the lab and only then starts the resource; both ways",
   async run(ctx) {
-    const cluster = need(ctx);
+    const cluster = pacemakerCluster(ctx);
     const timeline = new Timeline();
     const reasons: string[] = [];
     for (const [victim, survivor] of BOTH_WAYS) {
@@ -41,7 +30,7 @@ export const disorderly: Scenario = {
       reasons.push(...out.reasons.map((r) => `${victim} → ${survivor}: ${r}`));
       if (out.reasons.length > 0) break;
     }
-    return result('disorderly', reasons, timeline);
+    return drillResult('disorderly', reasons, timeline);
   },
 };
 
@@ -49,7 +38,7 @@ export const sickNotDead: Scenario = {
   name: 'sick-not-dead',
   summary: 'freeze a node (every process stopped, holding its files): the other fences it, and it is gone',
   async run(ctx) {
-    const cluster = need(ctx);
+    const cluster = pacemakerCluster(ctx);
     const timeline = new Timeline();
     const victim = 'pa';
     await resourceOn(cluster, victim, timeline);
@@ -66,7 +55,7 @@ export const sickNotDead: Scenario = {
       },
       timeline,
     );
-    return result('sick-not-dead', out.reasons, timeline);
+    return drillResult('sick-not-dead', out.reasons, timeline);
   },
 };
 
@@ -74,7 +63,7 @@ export const splitBrain: Scenario = {
   name: 'split-brain',
   summary: 'cut the link between the nodes (each still reaches the PDU): exactly one survives holding the resource',
   async run(ctx) {
-    const cluster = need(ctx);
+    const cluster = pacemakerCluster(ctx);
     const timeline = new Timeline();
     const reasons: string[] = [];
     await resourceOn(cluster, 'pa', timeline);
@@ -126,6 +115,6 @@ export const splitBrain: Scenario = {
     await cluster.isolate(false);
     timeline.add('note', Date.now(), undefined, 'link restored');
     reasons.push(...overlaps(cluster.writes()));
-    return result('split-brain', reasons, timeline);
+    return drillResult('split-brain', reasons, timeline);
   },
 };
