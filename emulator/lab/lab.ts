@@ -251,7 +251,7 @@ export class Lab {
           this.events.emit({ type: 'load', unit: name, plug, status, ...(pid !== undefined ? { pid } : {}) }),
       });
       if (spec.alsoFedBy) {
-        const series = new SeriesLoad(load, 1 + spec.alsoFedBy.length);
+        const series = new SeriesLoad(load, 1 + spec.alsoFedBy.length, `${name}:${plug}`);
         this.series.push({ at: `${at}: loads["${key}"].alsoFedBy`, series, feeds: spec.alsoFedBy });
         running.loads.set(plug, series.feed(0));
       } else {

@@ -60,6 +60,8 @@ export interface LoadView {
   pid?: number;
   /** Exit code or signal of the last run, when it has ended. */
   exit?: { code: number | null; signal: string | null };
+  /** On a plug listed in another's `alsoFedBy`: that plug, `UNIT:PLUG`, where the load is declared (and counted). */
+  declaredOn?: string;
 }
 
 export interface PlugView {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../emulator/config.js';
+import { LabMetrics } from '../../emulator/lab/admin/metrics.js';
 import { Lab } from '../../emulator/lab/lab.js';
 import { parseLabConfig } from '../../emulator/lab/lab-config.js';
 import { waitFor } from '../helpers/wait.js';
@@ -52,8 +53,16 @@ describe('a load fed by two plugs in series', () => {
     await waitFor(() => load()?.status === 'alive', { what: 'the load to start with both plugs ON' });
     const first = load()?.pid;
     expect(running(first)).toBe(true);
-    // The iLO's plug shows the same load.
-    expect(lab.unit('ilo').plugs[0]?.load).toEqual(load());
+    // The iLO's plug shows the same load, naming the plug it is declared on; /metrics counts it once.
+    expect(lab.unit('ilo').plugs[0]?.load).toEqual({ ...load(), declaredOn: 'pdu:1' });
+    const metrics = new LabMetrics(lab);
+    try {
+      const { body } = await metrics.text();
+      expect(body).toContain('fencekit_lab_loads_alive{unit="pdu"} 1');
+      expect(body).toContain('fencekit_lab_loads_alive{unit="ilo"} 0');
+    } finally {
+      metrics.close();
+    }
 
     // The iLO powers the server off: the outlet is still ON, the load dies.
     await lab.setPlug('ilo', 1, 'off', API);

@@ -48,13 +48,15 @@ export class LabMetrics {
     });
     new Gauge({
       name: 'fencekit_lab_loads_alive',
-      help: 'Loads whose processes live, per unit (a frozen load is alive: it holds its files, it answers nothing).',
+      help: 'Loads whose processes live, per unit (a frozen load is alive: it holds its files, it answers nothing; a load fed by several plugs counts on the unit it is declared on).',
       labelNames: ['unit'] as const,
       registers,
       collect() {
         this.reset();
         for (const unit of lab.units()) {
-          const alive = unit.plugs.filter((p) => p.load?.status === 'alive' || p.load?.status === 'frozen').length;
+          const alive = unit.plugs.filter(
+            (p) => !p.load?.declaredOn && (p.load?.status === 'alive' || p.load?.status === 'frozen'),
+          ).length;
           this.set({ unit: unit.name }, alive);
         }
       },

@@ -677,6 +677,11 @@ export const LAB_API_DOCUMENT = {
             type: 'integer',
             description: 'Process group leader, while it runs',
           },
+          declaredOn: {
+            type: 'string',
+            description:
+              "On a plug in another's alsoFedBy: UNIT:PLUG of the plug the load is declared on (the same load, counted there)",
+          },
           exit: {
             type: 'object',
             description: 'How the last run ended',

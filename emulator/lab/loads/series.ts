@@ -18,17 +18,23 @@ export class SeriesLoad {
   constructor(
     private readonly load: Load,
     feedCount: number,
+    /** `UNIT:PLUG` of the plug the load is declared on. */
+    private readonly declaredOn: string,
   ) {
     this.on = new Array<boolean>(feedCount).fill(false);
   }
 
-  /** The plug at `index` (0: the plug the load is declared on; then its `alsoFedBy` in order). */
+  /**
+   * The plug at `index` (0: the plug the load is declared on, `declaredOn`; then its
+   * `alsoFedBy` in order, whose views name `declaredOn` so that the load is counted once).
+   */
   feed(index: number): Load {
     const series = this;
     const load = this.load;
+    const declaredOn = this.declaredOn;
     return {
       kind: load.kind,
-      view: (): LoadView => load.view(),
+      view: (): LoadView => (index === 0 ? load.view() : { ...load.view(), declaredOn }),
       powerOn() {
         series.on[index] = true;
         if (series.on.every(Boolean)) load.powerOn();
