@@ -58,6 +58,11 @@ export class IloDevice {
     return this.opts.model;
   }
 
+  /** The device's only clock (boot transitions, and the front-ends' session timeouts). */
+  get scheduler(): Scheduler {
+    return this.opts.scheduler;
+  }
+
   get identity() {
     return ILO_IDENTITY[this.opts.model];
   }

@@ -22,7 +22,7 @@ import {
   sessionsCollection,
   systemsCollection,
 } from './redfish-resources.js';
-import { parseBasicAuth, RedfishSessions } from './redfish-sessions.js';
+import { parseBasicAuth, REDFISH_SESSION_IDLE_MS, RedfishSessions } from './redfish-sessions.js';
 
 /**
  * Redfish over HTTP for iLO 4 and 5: authentication (HTTP Basic on every
@@ -76,7 +76,11 @@ export function createRedfishHandler(
   model: RedfishModel,
   emit: (e: EmulatorEvent) => void,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const sessions = new RedfishSessions();
+  const sessions = new RedfishSessions({
+    scheduler: device.scheduler,
+    idleMs: REDFISH_SESSION_IDLE_MS,
+    onExpire: (s) => emit({ type: 'logout', origin: s.origin, reason: 'session timed out' }),
+  });
   /** Connections that have logged in with Basic auth, and as whom: one login event each. */
   const basicLogins = new WeakMap<Socket, string>();
 

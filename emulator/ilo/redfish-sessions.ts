@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { Scheduler } from '../model/scheduler.js';
 
 /**
  * Redfish sessions: a token per login, looked up on each request by its
- * `X-Auth-Token` header, ended by a DELETE of the session's URI. Also the
- * parsing of an HTTP Basic `Authorization` header. No I/O, no clock: sessions
- * last until deleted or the emulator stops (a real iLO ends them after 30
- * idle minutes).
+ * `X-Auth-Token` header, ended by a DELETE of the session's URI or after
+ * `idleMs` without a request (a real iLO: 30 idle minutes). Also the parsing
+ * of an HTTP Basic `Authorization` header. No I/O; the only clock is the
+ * device's scheduler.
  */
 export interface RedfishSession {
   id: string;
@@ -15,8 +16,21 @@ export interface RedfishSession {
   origin: string;
 }
 
+/** iLO 4 and 5 end a session after 30 minutes without a request. */
+export const REDFISH_SESSION_IDLE_MS = 30 * 60 * 1000;
+
+export interface RedfishSessionsOptions {
+  scheduler: Scheduler;
+  idleMs: number;
+  /** A session the idle timeout ended (not one deleted). */
+  onExpire(session: RedfishSession): void;
+}
+
 export class RedfishSessions {
   private readonly byToken = new Map<string, RedfishSession>();
+  private readonly timers = new Map<string, unknown>();
+
+  constructor(private readonly opts: RedfishSessionsOptions) {}
 
   open(user: string, origin: string): RedfishSession {
     const session = {
@@ -26,11 +40,15 @@ export class RedfishSessions {
       origin,
     };
     this.byToken.set(session.token, session);
+    this.arm(session);
     return session;
   }
 
+  /** The session of a request's token; the request counts as activity, so its idle time starts again. */
   byAuthToken(token: string): RedfishSession | undefined {
-    return this.byToken.get(token);
+    const session = this.byToken.get(token);
+    if (session) this.arm(session);
+    return session;
   }
 
   byId(id: string): RedfishSession | undefined {
@@ -40,10 +58,25 @@ export class RedfishSessions {
 
   close(session: RedfishSession): void {
     this.byToken.delete(session.token);
+    this.opts.scheduler.clearTimeout(this.timers.get(session.token));
+    this.timers.delete(session.token);
   }
 
   ids(): string[] {
     return [...this.byToken.values()].map((s) => s.id);
+  }
+
+  private arm(session: RedfishSession): void {
+    const { scheduler, idleMs, onExpire } = this.opts;
+    scheduler.clearTimeout(this.timers.get(session.token));
+    const handle = scheduler.setTimeout(() => {
+      if (this.byToken.get(session.token) !== session) return;
+      this.close(session);
+      onExpire(session);
+    }, idleMs);
+    // A session waiting to time out must not keep a stopping emulator alive.
+    (handle as { unref?: () => void } | null)?.unref?.();
+    this.timers.set(session.token, handle);
   }
 }
 

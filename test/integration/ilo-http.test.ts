@@ -451,6 +451,58 @@ describe.each([
   });
 });
 
+describe('Redfish sessions end after 30 idle minutes (ilo4, a scheduler the test drives)', () => {
+  const scheduler = new ManualScheduler();
+  let board: Board;
+  beforeAll(async () => {
+    board = await startBoard('ilo4', '127.0.0.184', scheduler);
+  });
+  afterAll(() => board.close());
+
+  it('each request starts the idle time again; 30 minutes without one and the token is refused, with a logout', async () => {
+    const created = await postJson(
+      board.url('/redfish/v1/SessionService/Sessions'),
+      { UserName: 'admin', Password: 'pw' },
+      {},
+    );
+    const auth = { 'X-Auth-Token': created.headers.get('x-auth-token') ?? '' };
+    const location = created.headers.get('location') ?? '';
+    const minute = 60_000;
+    scheduler.advance(29 * minute);
+    expect((await getJson(board.url('/redfish/v1/Systems/1'), auth)).status).toBe(200);
+    // 29 minutes after that request: still open, though 58 have passed since the login.
+    scheduler.advance(29 * minute);
+    expect((await getJson(board.url('/redfish/v1/Systems/1'), auth)).status).toBe(200);
+    expect(board.events.filter((e) => e.type === 'logout')).toEqual([]);
+
+    scheduler.advance(30 * minute);
+    const after = await getJson(board.url('/redfish/v1/Systems/1'), auth);
+    expect(after.status).toBe(401);
+    expect(messageId(after.body)).toMatch(/NoValidSession$/);
+    expect(board.events.at(-1)).toEqual({
+      type: 'logout',
+      origin: expect.stringMatching(ORIGIN),
+      reason: 'session timed out',
+    });
+    // Gone from the collection too.
+    const list = await getJson(board.url('/redfish/v1/SessionService/Sessions'), ADMIN);
+    expect(list.body.Members).not.toContainEqual({ '@odata.id': location });
+  });
+
+  it('a session deleted before its time leaves no timer behind', async () => {
+    const before = scheduler.pending;
+    const created = await postJson(
+      board.url('/redfish/v1/SessionService/Sessions'),
+      { UserName: 'admin', Password: 'pw' },
+      {},
+    );
+    expect(scheduler.pending).toBe(before + 1);
+    const auth = { 'X-Auth-Token': created.headers.get('x-auth-token') ?? '' };
+    await call(board.url(created.headers.get('location') ?? ''), { method: 'DELETE', headers: auth });
+    expect(scheduler.pending).toBe(before);
+  });
+});
+
 describe('Redfish honours the transition delay (ilo5, 2 s, a scheduler the test drives)', () => {
   const scheduler = new ManualScheduler();
   let board: Board;
