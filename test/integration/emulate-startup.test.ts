@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FENCEKIT, startEmulatorProcess } from '../helpers/cli.js';
 import { run } from '../helpers/run.js';
 
@@ -17,11 +17,17 @@ const emulate = (...args: string[]) =>
     timeoutMs: 30_000,
   });
 
+/** A password file in a directory of this file's own, removed after its tests. */
+let dir: string | undefined;
 function pwFile(): string {
-  const file = path.join(os.tmpdir(), `fencekit-startup-pw-${process.pid}`);
+  dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'fencekit-startup-'));
+  const file = path.join(dir, 'pw');
   fs.writeFileSync(file, 'changeme\n');
   return file;
 }
+afterAll(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 function expectOneLine(r: { code: number | null; stdout: string; stderr: string }, code: number, line: RegExp) {
   expect(r.code).toBe(code);
