@@ -6,6 +6,7 @@ import { parseLabConfig } from '../../emulator/lab/lab-config.js';
 import { ip, vethName } from '../../emulator/lab/loads/node-link.js';
 import { pidsInNamespaceOf } from '../../emulator/lab/loads/pid-namespace.js';
 import type { LabEvent } from '../../emulator/lab/types.js';
+import { drillWtiUnit } from './drill-unit.js';
 import { type ExecResult, exec } from './exec.js';
 import {
   authkeys,
@@ -96,31 +97,19 @@ export async function startHeartbeatLab(opts: HeartbeatLabOptions): Promise<Hear
       stateDir,
       admin: null,
       units: [
-        {
+        drillWtiUnit({
           name: UNIT,
-          model: 'ips800',
           listen: `${cluster.switchAddress}:23`,
           passwordFile,
           bootDelay: opts.bootDelay,
-          // One session at a time: a node frozen in the middle of heartbeat's STONITH status
-          // check would hold it for ever, and pete's reset would be refused. A real unit's
-          // disconnect timeout ends such a session; 5 s keeps the drill short.
-          idleTimeout: 5,
-          plugs: cluster.nodes.map((n) => ({ number: plug(n.name), name: n.name })),
-          loads: Object.fromEntries(
-            cluster.nodes.map((n) => [
-              String(plug(n.name)),
-              {
-                node: {
-                  hostname: n.name,
-                  address: `${n.address}/24`,
-                  boot: `exec /bin/sh ${nodeDir(n.name)}/boot.sh ${nodeDir(n.name)}`,
-                  shared: [conf, disk],
-                },
-              },
-            ]),
-          ),
-        },
+          nodes: cluster.nodes.map((n) => ({
+            name: n.name,
+            plug: plug(n.name),
+            address: n.address,
+            boot: `exec /bin/sh ${nodeDir(n.name)}/boot.sh ${nodeDir(n.name)}`,
+            shared: [conf, disk],
+          })),
+        }),
       ],
     },
     'fencekit drill heartbeat',

@@ -7,6 +7,7 @@ import { ip, isolatePort, vethName } from '../../emulator/lab/loads/node-link.js
 import { nodeRoot } from '../../emulator/lab/loads/node-load.js';
 import type { Actor, LabEvent } from '../../emulator/lab/types.js';
 import { bootScript, cibXml, corosyncConf, type DrillNode, type FenceSetup } from './cluster-files.js';
+import { drillWtiUnit } from './drill-unit.js';
 import { type ExecResult, exec } from './exec.js';
 import { DISKWRITER_AGENT } from './ocf-agent.js';
 import { parseRuns, type WriteRun } from './writes.js';
@@ -106,32 +107,18 @@ export async function startDrillCluster(opts: DrillClusterOptions): Promise<Dril
       stateDir,
       admin: null,
       units: [
-        {
+        drillWtiUnit({
           name: UNIT,
-          model: 'ips800',
           listen: `${fence.host}:${fence.port}`,
           passwordFile: path.join(conf, 'wti.pw'),
           bootDelay: 0.2,
-          // The unit serves one session at a time: a frozen node caught in the middle of a
-          // fence device's monitor would hold it for ever. A real unit's disconnect timeout
-          // ends such a session; 5 s keeps the drill short.
-          idleTimeout: 5,
-          plugs: nodes.map((n) => ({ number: n.plug, name: n.name })),
-          loads: Object.fromEntries(
-            nodes.map((n) => [
-              String(n.plug),
-              {
-                node: {
-                  hostname: n.name,
-                  address: `${n.address}/24`,
-                  boot: `exec /bin/sh ${conf}/boot.sh`,
-                  shared: [conf, disk],
-                },
-                ...(opts.secondLevel ? { alsoFedBy: [`${iloUnit(n.name)}:1`] } : {}),
-              },
-            ]),
-          ),
-        },
+          nodes: nodes.map((n) => ({
+            ...n,
+            boot: `exec /bin/sh ${conf}/boot.sh`,
+            shared: [conf, disk],
+            ...(opts.secondLevel ? { alsoFedBy: [`${iloUnit(n.name)}:1`] } : {}),
+          })),
+        }),
         ...(opts.secondLevel
           ? nodes.map((n) => ({
               name: iloUnit(n.name),
